@@ -1,0 +1,120 @@
+//! Escaping of untrusted text for typst.
+//!
+//! Everything an inspector writes reaches typst through one of two sinks, and
+//! this module is the only place that knows how to make text safe for each:
+//!
+//! - **markup** ([`markup`]): text that typst parses as markup (inside a
+//!   content block `[...]` or at the top level of a document). Every character
+//!   that can start a markup construct is preceded by a backslash. In typst,
+//!   `\` followed by any non-whitespace character is that character literally,
+//!   so over-escaping is harmless and no character can ever start code (`#`),
+//!   math (`$`), a label (`<`), a reference (`@`), a comment (`//`), raw text
+//!   (`` ` ``), a list marker, a URL or the end of a content block (`]`).
+//!   Whitespace is never escaped (a backslash before whitespace would be a line
+//!   break), and line breaks are folded into spaces so no escaped text can land
+//!   at the start of a line.
+//! - **string literals** ([`string`]): text placed between double quotes in
+//!   typst code, such as a link target or raw code. Only `\` and `"` end or
+//!   alter a string literal, plus control characters written as escapes.
+//!
+//! Both are total functions: every input string yields text that typst reads
+//! back as exactly that input, so injection is impossible by construction
+//! rather than by a list of forbidden inputs.
+
+use std::fmt::Write;
+
+/// Characters that get a backslash in markup.
+///
+/// The union of what pandoc's and cmarker's typst writers escape, plus the
+/// characters that can continue an embedded expression (`(`, `.`, `;`) so text
+/// that follows a `#call[...]` can never be read as part of it.
+const MARKUP_SPECIAL: &[char] = &[
+    '\\', '#', '[', ']', '$', '*', '_', '`', '<', '>', '@', '~', '\'', '"', '=', '-', '+', '.',
+    '/', ':', ';', '(', ')', '{', '}',
+];
+
+/// Escapes `text` so that typst markup shows it verbatim.
+///
+/// Line breaks and other whitespace runs become single spaces: a plain text
+/// field is one run of text in the letter, and a raw newline would let the
+/// next character start a heading or list.
+pub fn markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    push_markup(&mut out, text);
+    out
+}
+
+/// Appends the markup-escaped form of `text` to `out` (see [`markup`]).
+pub fn push_markup(out: &mut String, text: &str) {
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() && c != '\u{a0}' {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        if c == '\u{a0}' {
+            // A no-break space is kept as the character itself; typst only
+            // treats `~` as its shorthand.
+            out.push(c);
+        } else {
+            if MARKUP_SPECIAL.contains(&c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+}
+
+/// Quotes `text` as a typst string literal, including the double quotes.
+pub fn string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_escapes_every_typst_trigger() {
+        assert_eq!(markup(r#"#read("/etc/passwd") $x$"#), r#"\#read\(\"\/etc\/passwd\"\) \$x\$"#);
+        assert_eq!(markup("@ref <l> *b* _i_"), r"\@ref \<l\> \*b\* \_i\_");
+        assert_eq!(markup(r"\ [a] ~ // x"), r"\\ \[a\] \~ \/\/ x");
+    }
+
+    #[test]
+    fn markup_folds_line_breaks_so_nothing_starts_a_line() {
+        assert_eq!(markup("a\n= heading\n\n- item"), r"a \= heading \- item");
+    }
+
+    #[test]
+    fn markup_keeps_plain_text_readable() {
+        assert_eq!(markup("Dear Mr Douglas"), "Dear Mr Douglas");
+        assert_eq!(markup("Cafcass’ café"), "Cafcass’ café");
+    }
+
+    #[test]
+    fn string_escapes_quotes_backslashes_and_controls() {
+        assert_eq!(string(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(string("l1\nl2\t\u{7}"), r#""l1\nl2\t\u{7}""#);
+    }
+}

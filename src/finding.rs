@@ -1,0 +1,565 @@
+//! The finding file: one letter's findings as TOML, and its validation.
+//!
+//! The model is deserialised with serde, so type errors, unknown keys and
+//! unknown judgement values come with the exact span toml knows. Checks that
+//! span several fields (dates in order, at least one area) run afterwards and
+//! look their spans up in the parsed document, so every problem is reported
+//! with file, field and line, all in one pass.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{FileProblems, Problem};
+
+/// One post-inspection monitoring letter, as written by the inspector.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    /// The date printed on the letter; also the PDF's creation date.
+    pub date: Date,
+    /// Name of the wording template under `templates/` (without `.typ.tera`).
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Who the letter goes to.
+    pub recipient: Recipient,
+    /// The inspection being followed up.
+    pub inspection: Inspection,
+    /// The monitoring visit.
+    pub visit: Visit,
+    /// Who signs the letter.
+    pub signatory: Signatory,
+    /// The inspectorate's judgement of progress over all areas.
+    pub overall: Judgement,
+    /// Copies to, one entry per line.
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// The areas for improvement, in the order of the inspection report.
+    #[serde(default, rename = "area")]
+    pub areas: Vec<Area>,
+}
+
+/// The addressee.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    /// Full name, e.g. "Anthony Douglas".
+    pub name: String,
+    /// Job title, e.g. "Chief Executive".
+    pub role: String,
+    /// Organisation, e.g. "Cafcass".
+    pub organisation: String,
+    /// Postal address lines, without the name and organisation.
+    pub address: Vec<String>,
+    /// Greeting line, e.g. "Dear Mr Douglas".
+    pub salutation: String,
+}
+
+/// The inspection whose recommendations are being monitored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inspection {
+    /// The inspected provider, e.g. "Cafcass".
+    pub provider: String,
+    /// e.g. "Greater London service area".
+    pub service_area: String,
+    /// The service area's code, e.g. "S3".
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Monday of the inspection week.
+    pub week_commencing: Date,
+    /// Month the inspection report was published, "YYYY-MM".
+    pub published: YearMonth,
+}
+
+/// The monitoring visit.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visit {
+    /// First day of the visit.
+    pub from: Date,
+    /// Last day of the visit (the same as `from` for one day).
+    pub to: Date,
+    /// Where inspectors went, completing "at …".
+    pub locations: String,
+    /// What inspectors assessed, one bullet each.
+    pub assessed: Vec<String>,
+    /// Whom inspectors met, one bullet each.
+    pub met: Vec<String>,
+}
+
+/// The person signing the letter.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    /// Full name.
+    pub name: String,
+    /// Title under the name, e.g. "Her Majesty's Inspector".
+    pub role: String,
+}
+
+/// One area for improvement and the progress made on it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    /// When the action was due.
+    pub timescale: Timescale,
+    /// The action, completing "ensure that …" (a final full stop is optional).
+    pub action: String,
+    /// What the inspection reported (Markdown), completing "… reported that".
+    pub reported: String,
+    /// The progress judgement.
+    pub judgement: Judgement,
+    /// The evidence for the judgement (Markdown).
+    pub progress: String,
+}
+
+/// A progress judgement, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Judgement {
+    /// Outstanding progress.
+    Outstanding,
+    /// Good progress.
+    Good,
+    /// Satisfactory progress.
+    Satisfactory,
+    /// Inadequate progress.
+    Inadequate,
+}
+
+impl Judgement {
+    /// Every judgement, best first.
+    pub const ALL: [Judgement; 4] =
+        [Judgement::Outstanding, Judgement::Good, Judgement::Satisfactory, Judgement::Inadequate];
+
+    /// The word used in the letter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Judgement::Outstanding => "outstanding",
+            Judgement::Good => "good",
+            Judgement::Satisfactory => "satisfactory",
+            Judgement::Inadequate => "inadequate",
+        }
+    }
+}
+
+impl fmt::Display for Judgement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// When an action had to be taken: "immediately" or "within N months/weeks".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "String", tag = "kind", rename_all = "lowercase")]
+pub enum Timescale {
+    /// "ensure immediately that …"
+    Immediately,
+    /// "within three months ensure that …"
+    Within {
+        /// How many units.
+        count: u32,
+        /// "months" or "weeks" (singular when count is 1).
+        unit: TimeUnit,
+    },
+}
+
+/// Unit of a [`Timescale`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    /// Weeks.
+    Weeks,
+    /// Months.
+    Months,
+}
+
+impl TryFrom<String> for Timescale {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let expected = || {
+            format!(
+                "invalid timescale `{text}`, expected \"immediately\" or \"within N months\" (or weeks)"
+            )
+        };
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words.as_slice() {
+            ["immediately"] => Ok(Timescale::Immediately),
+            ["within", count, unit] => {
+                let count: u32 = count.parse().map_err(|_| expected())?;
+                let unit = match *unit {
+                    "month" | "months" => TimeUnit::Months,
+                    "week" | "weeks" => TimeUnit::Weeks,
+                    _ => return Err(expected()),
+                };
+                if count == 0 {
+                    return Err(expected());
+                }
+                Ok(Timescale::Within { count, unit })
+            }
+            _ => Err(expected()),
+        }
+    }
+}
+
+/// A calendar date (TOML local date, e.g. `2010-12-01`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "toml::value::Datetime")]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day, 1–31.
+    pub day: u8,
+}
+
+impl TryFrom<toml::value::Datetime> for Date {
+    type Error = String;
+
+    fn try_from(value: toml::value::Datetime) -> Result<Self, String> {
+        match (value.date, value.time, value.offset) {
+            (Some(d), None, None) => {
+                Ok(Date { year: i32::from(d.year), month: d.month, day: d.day })
+            }
+            _ => Err(format!("expected a date like 2010-12-01, found `{value}`")),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Templates see dates as ISO strings, which their date filters format.
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A month of a year, written "YYYY-MM".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct YearMonth {
+    /// Year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u8,
+}
+
+impl TryFrom<String> for YearMonth {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let parsed = text.split_once('-').and_then(|(y, m)| {
+            let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+            if !digits(y, 4) || !digits(m, 2) {
+                return None;
+            }
+            let month: u8 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+            Some(YearMonth { year: y.parse().ok()?, month })
+        });
+        parsed.ok_or_else(|| format!("expected a month like \"2010-01\", found \"{text}\""))
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// Templates see the month as the first day of it, so the same date filters
+/// format it.
+impl Serialize for YearMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{self}-01"))
+    }
+}
+
+impl Finding {
+    /// Reads and validates the finding file at `path`.
+    pub fn load(path: &Path) -> Result<Finding, FileProblems> {
+        let text = std::fs::read_to_string(path).map_err(|err| FileProblems {
+            path: path.to_path_buf(),
+            text: String::new(),
+            problems: vec![Problem::error(
+                None,
+                format!("cannot read the finding file {}: {err}", path.display()),
+                None,
+            )],
+        })?;
+        Finding::parse(path, text)
+    }
+
+    /// Parses and validates finding-file text; `path` names it in messages.
+    pub fn parse(path: &Path, text: String) -> Result<Finding, FileProblems> {
+        let fail = |problems, text| FileProblems { path: path.to_path_buf(), text, problems };
+        let finding: Finding = match toml::from_str(&text) {
+            Ok(finding) => finding,
+            Err(err) => {
+                let problem = problem_from_toml(&err);
+                return Err(fail(vec![problem], text));
+            }
+        };
+        let problems = finding.check(&SpanIndex::new(&text));
+        if problems.is_empty() { Ok(finding) } else { Err(fail(problems, text)) }
+    }
+
+    /// Checks what the types alone cannot: content and the order of dates.
+    fn check(&self, spans: &SpanIndex<'_>) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut require = |path: &[Key<'_>], ok: bool, message: &str, hint: Option<&str>| {
+            if !ok {
+                let mut problem = Problem::error(Some(field_name(path)), message, spans.find(path));
+                if let Some(hint) = hint {
+                    problem = problem.with_hint(hint);
+                }
+                problems.push(problem);
+            }
+        };
+        use Key::{Field as F, Index as I};
+        if self.areas.is_empty() {
+            require(
+                &[],
+                false,
+                "the letter has no areas for improvement",
+                Some("add at least one [[area]] table"),
+            );
+        }
+        let texts: [(&[Key<'_>], &str); 12] = [
+            (&[F("recipient"), F("name")], &self.recipient.name),
+            (&[F("recipient"), F("role")], &self.recipient.role),
+            (&[F("recipient"), F("organisation")], &self.recipient.organisation),
+            (&[F("recipient"), F("salutation")], &self.recipient.salutation),
+            (&[F("inspection"), F("provider")], &self.inspection.provider),
+            (&[F("inspection"), F("service_area")], &self.inspection.service_area),
+            (&[F("visit"), F("locations")], &self.visit.locations),
+            (&[F("signatory"), F("name")], &self.signatory.name),
+            (&[F("signatory"), F("role")], &self.signatory.role),
+            (&[F("template")], self.template.as_deref().unwrap_or("x")),
+            (&[F("inspection"), F("code")], self.inspection.code.as_deref().unwrap_or("x")),
+            (
+                &[F("recipient"), F("address")],
+                if self.recipient.address.is_empty() { "" } else { "x" },
+            ),
+        ];
+        for (path, text) in texts {
+            require(path, !text.trim().is_empty(), "this field must not be empty", None);
+        }
+        for (i, area) in self.areas.iter().enumerate() {
+            for (name, text) in [
+                ("action", &area.action),
+                ("reported", &area.reported),
+                ("progress", &area.progress),
+            ] {
+                require(
+                    &[F("area"), I(i), F(name)],
+                    !text.trim().is_empty(),
+                    "this field must not be empty",
+                    None,
+                );
+            }
+        }
+        let from = &[F("visit"), F("from")][..];
+        let to = &[F("visit"), F("to")][..];
+        require(to, self.visit.from <= self.visit.to, "the visit ends before it starts", None);
+        require(
+            from,
+            self.inspection.week_commencing < self.visit.from,
+            "the monitoring visit is not after the inspection",
+            Some("check inspection.week_commencing and visit.from"),
+        );
+        require(
+            &[F("date")],
+            self.visit.to <= self.date,
+            "the letter is dated before the end of the visit",
+            None,
+        );
+        problems
+    }
+}
+
+/// Turns a toml parse or deserialisation error into a located problem.
+fn problem_from_toml(err: &toml::de::Error) -> Problem {
+    let message = err.message().trim_end_matches('.').replace('\n', " ");
+    let hint = if message.starts_with("unknown field") {
+        Some("check the spelling; the README lists every field")
+    } else if message.starts_with("missing field") {
+        Some("add the field; the README lists every required field")
+    } else if message.contains("unknown variant") {
+        Some("use one of the listed values")
+    } else {
+        None
+    };
+    let problem = Problem::error(None, message, err.span());
+    match hint {
+        Some(hint) => problem.with_hint(hint),
+        None => problem,
+    }
+}
+
+/// One step of a path into the finding file.
+#[derive(Debug, Clone, Copy)]
+enum Key<'a> {
+    Field(&'a str),
+    Index(usize),
+}
+
+/// `area[3].judgement` style name of a path (areas counted from 1, as in the
+/// letter).
+fn field_name(path: &[Key<'_>]) -> String {
+    let mut name = String::new();
+    for key in path {
+        match key {
+            Key::Field(field) => {
+                if !name.is_empty() {
+                    name.push('.');
+                }
+                name.push_str(field);
+            }
+            Key::Index(i) => name.push_str(&format!("[{}]", i + 1)),
+        }
+    }
+    if name.is_empty() { "(top level)".into() } else { name }
+}
+
+/// The parsed TOML document, kept to find where a field was written.
+struct SpanIndex<'a> {
+    root: Option<toml::Spanned<toml::de::DeTable<'a>>>,
+}
+
+impl<'a> SpanIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { root: toml::de::DeTable::parse(text).ok() }
+    }
+
+    /// The span of the value at `path`, or of its nearest written parent.
+    fn find(&self, path: &[Key<'_>]) -> Option<Range<usize>> {
+        use toml::de::DeValue;
+        let root = self.root.as_ref()?;
+        let mut table = Some(root.get_ref());
+        let mut array = None;
+        let mut span = None;
+        for key in path {
+            let next = match (key, table, array) {
+                (Key::Field(name), Some(table), _) => {
+                    table.iter().find(|(k, _)| k.get_ref() == name).map(|(_, v)| v)
+                }
+                (Key::Index(i), _, Some(items)) => {
+                    let items: &toml::de::DeArray<'_> = items;
+                    items.get(*i)
+                }
+                _ => None,
+            };
+            let Some(value) = next else { break };
+            span = Some(value.span());
+            (table, array) = match value.get_ref() {
+                DeValue::Table(t) => (Some(t), None),
+                DeValue::Array(a) => (None, Some(a)),
+                _ => (None, None),
+            };
+        }
+        span
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    const MINIMAL: &str = r#"
+date = 2010-12-01
+overall = "good"
+[recipient]
+name = "A B"
+role = "Chief Executive"
+organisation = "Org"
+address = ["1 Road", "Town", "AB1 2CD"]
+salutation = "Dear A"
+[inspection]
+provider = "Org"
+service_area = "North service area"
+week_commencing = 2009-12-07
+published = "2010-01"
+[visit]
+from = 2010-11-22
+to = 2010-11-25
+locations = "the offices"
+assessed = ["files"]
+met = ["managers"]
+[signatory]
+name = "C D"
+role = "Inspector"
+[[area]]
+timescale = "within 3 months"
+action = "x happens"
+reported = "x did not happen"
+judgement = "good"
+progress = "It happens now."
+"#;
+
+    fn parse(text: &str) -> Result<Finding, FileProblems> {
+        Finding::parse(&PathBuf::from("t.toml"), text.to_string())
+    }
+
+    #[test]
+    fn parses_a_minimal_finding() {
+        let finding = parse(MINIMAL).unwrap();
+        assert_eq!(finding.date, Date { year: 2010, month: 12, day: 1 });
+        assert_eq!(finding.inspection.published, YearMonth { year: 2010, month: 1 });
+        assert_eq!(
+            finding.areas[0].timescale,
+            Timescale::Within { count: 3, unit: TimeUnit::Months }
+        );
+    }
+
+    #[test]
+    fn unknown_judgement_names_the_line_and_the_allowed_values() {
+        let text = MINIMAL.replace("judgement = \"good\"", "judgement = \"grand\"");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.starts_with("t.toml:28:13: error: unknown variant `grand`"), "{err}");
+        assert!(err.contains("`satisfactory`"), "{err}");
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let text = MINIMAL.replace("salutation = \"Dear A\"\n", "");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("missing field `salutation`"), "{err}");
+    }
+
+    #[test]
+    fn bad_timescale_explains_the_format() {
+        let text = MINIMAL.replace("within 3 months", "soonish");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("expected \"immediately\" or \"within N months\""), "{err}");
+    }
+
+    #[test]
+    fn all_semantic_problems_are_reported_at_once() {
+        let text = MINIMAL
+            .replace("to = 2010-11-25", "to = 2010-11-20")
+            .replace("name = \"C D\"", "name = \" \"")
+            .replace("date = 2010-12-01", "date = 2010-11-01");
+        let err = parse(&text).unwrap_err();
+        let messages: Vec<_> = err.problems.iter().map(|p| p.field.clone().unwrap()).collect();
+        assert_eq!(messages, ["signatory.name", "visit.to", "date"]);
+        assert_eq!(err.line_col(err.problems[1].span.clone().unwrap().start), (17, 6));
+    }
+
+    #[test]
+    fn no_areas_is_an_error() {
+        let cut = MINIMAL.find("[[area]]").unwrap();
+        let err = parse(&MINIMAL[..cut]).unwrap_err().to_string();
+        assert!(err.contains("no areas for improvement"), "{err}");
+    }
+}

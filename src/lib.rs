@@ -1,0 +1,20 @@
+//! letterpress turns an inspector's structured findings into a formal,
+//! signed-off letter as a PDF.
+//!
+//! Data flows one way through the modules:
+//! [`finding`] (the TOML model and its validation) and [`project`] (the
+//! letterhead config) → [`template`] (tera wording, using [`markdown`] for
+//! prose, [`escape`] for plain text and [`wording`] for numbers and dates) →
+//! [`world`] (typst compile and PDF export) → [`render`] (one letter to a PDF
+//! file) → [`cli`].
+
+pub mod cli;
+pub mod diagnostic;
+pub mod escape;
+pub mod finding;
+pub mod markdown;
+pub mod project;
+pub mod render;
+pub mod template;
+pub mod wording;
+pub mod world;

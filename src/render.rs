@@ -1,0 +1,134 @@
+//! One letter end to end: finding file → wording → typst → PDF file.
+//!
+//! A [`Renderer`] holds what all letters of a project share (the parsed
+//! templates, the fonts), so rendering many letters parses each only once.
+//! PDFs are written to a temporary file beside the target and renamed into
+//! place, so a failed or interrupted render never leaves a partial PDF and an
+//! existing PDF is only replaced by a complete one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{FileProblems, display_path};
+use crate::finding::Finding;
+use crate::project::Project;
+use crate::template::{TemplateError, Templates};
+use crate::world::{Typesetter, TypstError};
+
+/// Why one letter could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    /// The finding file is missing or invalid.
+    #[error("{0}")]
+    Finding(#[from] Box<FileProblems>),
+    /// The wording template failed.
+    #[error("{0}")]
+    Template(#[from] TemplateError),
+    /// typst could not lay out the letter.
+    #[error("{0}")]
+    Typst(#[from] TypstError),
+    /// The PDF could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        /// The PDF's path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Renders the letters of one project.
+pub struct Renderer {
+    project: Project,
+    templates: Templates,
+    typesetter: &'static Typesetter,
+}
+
+impl Renderer {
+    /// Parses the project's templates; fonts are shared process-wide.
+    pub fn new(project: Project) -> Result<Renderer, TemplateError> {
+        let templates = Templates::load(&project.templates_dir())?;
+        Ok(Renderer { project, templates, typesetter: Typesetter::shared() })
+    }
+
+    /// The project the renderer serves.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// Reads and validates a finding file.
+    pub fn load(&self, finding_path: &Path) -> Result<Finding, LetterError> {
+        Finding::load(&display_path(finding_path)).map_err(|e| LetterError::Finding(Box::new(e)))
+    }
+
+    /// The typst source of a letter, as the wording template produces it.
+    pub fn source(&self, finding: &Finding) -> Result<String, TemplateError> {
+        let name = finding.template.as_deref().unwrap_or(&self.project.config.default_template);
+        self.templates.render(name, finding, &self.project.config)
+    }
+
+    /// Produces the PDF bytes of the letter in `finding_path`.
+    pub fn pdf(&self, finding_path: &Path) -> Result<Vec<u8>, LetterError> {
+        let finding = self.load(finding_path)?;
+        let source = self.source(&finding)?;
+        let name = format!("{} (generated)", display_path(finding_path).display());
+        Ok(self.typesetter.compile(&self.project.root, source, finding.date, &name)?)
+    }
+
+    /// Renders the letter in `finding_path` and writes it to `output`.
+    pub fn render_to(&self, finding_path: &Path, output: &Path) -> Result<(), LetterError> {
+        let pdf = self.pdf(finding_path)?;
+        write_atomically(output, &pdf)
+            .map_err(|source| LetterError::Write { path: output.to_path_buf(), source })
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".letterpress-").suffix(".tmp");
+    // tempfile creates private (0600) files; a letter is an ordinary document.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut temp = builder.tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+/// Where the PDF of `finding_path` goes.
+///
+/// With no `output`, next to the project in `out/`; an `output` ending in
+/// `.pdf` is the file itself, anything else is a folder to put it in.
+pub fn output_path(project: &Project, finding_path: &Path, output: Option<&Path>) -> PathBuf {
+    let file_name = Path::new(finding_path.file_stem().unwrap_or_default()).with_extension("pdf");
+    match output {
+        Some(out) if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) => {
+            out.to_path_buf()
+        }
+        Some(dir) => dir.join(file_name),
+        None => project.root.join("out").join(file_name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("sub/letter.pdf");
+        write_atomically(&target, b"first").unwrap();
+        write_atomically(&target, b"second").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"second");
+        let entries: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
+        assert_eq!(entries.len(), 1);
+    }
+}

@@ -1,0 +1,147 @@
+//! The wording: tera templates that turn a finding into typst source.
+//!
+//! Templates live in the project's `templates/` folder as `NAME.typ.tera`.
+//! Autoescaping is on for them with the typst markup escaper, so a plain
+//! `{{ letter.recipient.name }}` can never produce typst code; Markdown prose
+//! goes through the `markdown` filter, whose output is marked safe because it
+//! is produced by [`crate::markdown`] and escaped there.
+//!
+//! Filters the templates can use:
+//! - `markdown(lead="…")`: Markdown → typst markup, optional plain-text lead.
+//! - `words`: a number in words (`12` → `twelve`).
+//! - `date(format="%d %B %Y")`, `date_range(to=…)`: dates as a letter writes them.
+//! - `sentence`: ends a clause with a full stop unless it has one.
+//! - `typst_str`: a typst string literal, for code such as `author: …`.
+//! - `typst_date`: a typst `datetime(…)` value, for document metadata.
+
+use std::path::{Path, PathBuf};
+
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
+
+use crate::escape;
+use crate::finding::{Date, Finding};
+use crate::markdown::{self, MarkdownOptions};
+use crate::project::Config;
+use crate::wording::{self, Summary};
+
+/// Suffix of wording templates; autoescaping applies to these.
+pub const TEMPLATE_SUFFIX: &str = ".typ.tera";
+
+/// Why the wording could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The templates folder could not be read.
+    #[error("cannot read templates in {}: {source}", .dir.display())]
+    Io {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A template has a syntax error, or failed while rendering.
+    #[error("{0}")]
+    Tera(String),
+    /// The finding names a template that does not exist.
+    #[error("unknown template `{name}`; available: {}", .available.join(", "))]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The names that exist.
+        available: Vec<String>,
+    },
+}
+
+/// The parsed templates of a project, built once and shared by all letters.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Parses every `*.typ.tera` file under `dir`.
+    pub fn load(dir: &Path) -> Result<Templates, TemplateError> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([TEMPLATE_SUFFIX]);
+        tera.set_escape_fn(|text, out| out.write_all(escape::markup(text).as_bytes()));
+        register_filters(&mut tera);
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry
+                .map_err(|err| TemplateError::Io { dir: dir.to_path_buf(), source: err.into() })?;
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && name.ends_with(TEMPLATE_SUFFIX) {
+                let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                let name = relative.to_string_lossy().replace('\\', "/");
+                files.push((entry.path().to_path_buf(), name));
+            }
+        }
+        tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str()))))
+            .map_err(|err| TemplateError::Tera(err.to_string()))?;
+        Ok(Templates { tera })
+    }
+
+    /// Names of the available wording templates (without the suffix).
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .tera
+            .get_template_names()
+            .filter_map(|n| n.strip_suffix(TEMPLATE_SUFFIX))
+            .map(str::to_owned)
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Renders the letter's typst source with the template `name`.
+    pub fn render(
+        &self,
+        name: &str,
+        finding: &Finding,
+        config: &Config,
+    ) -> Result<String, TemplateError> {
+        let full = format!("{name}{TEMPLATE_SUFFIX}");
+        if !self.tera.contains_template(&full) {
+            return Err(TemplateError::Unknown { name: name.to_owned(), available: self.names() });
+        }
+        let mut context = Context::new();
+        context.insert("letter", finding);
+        context.insert("sender", &config.sender);
+        context.insert("summary", &Summary::of(finding.areas.iter().map(|a| a.judgement)));
+        self.tera.render(&full, &context).map_err(|err| TemplateError::Tera(err.to_string()))
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("markdown", |text: &str, kwargs: Kwargs, _: &State| {
+        let lead: Option<&str> = kwargs.get("lead")?;
+        let converted = markdown::to_typst(text, lead, MarkdownOptions::default());
+        TeraResult::Ok(Value::safe_string(&converted.markup))
+    });
+    tera.register_filter("typst_str", |text: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&escape::string(text))
+    });
+    tera.register_filter("words", |n: u64, _: Kwargs, _: &State| wording::number_words(n));
+    tera.register_filter("date", |text: &str, kwargs: Kwargs, _: &State| {
+        let format: &str = kwargs.get("format")?.unwrap_or("%e %B %Y");
+        wording::format_date(iso_date(text)?, format).map_err(tera::Error::message)
+    });
+    tera.register_filter("date_range", |text: &str, kwargs: Kwargs, _: &State| {
+        let to: &str = kwargs.must_get("to")?;
+        TeraResult::Ok(wording::format_date_range(iso_date(text)?, iso_date(to)?))
+    });
+    tera.register_filter("typst_date", |text: &str, _: Kwargs, _: &State| {
+        let d = iso_date(text)?;
+        TeraResult::Ok(Value::safe_string(&format!(
+            "datetime(year: {}, month: {}, day: {})",
+            d.year, d.month, d.day
+        )))
+    });
+    tera.register_filter("sentence", |text: &str, _: Kwargs, _: &State| {
+        let text = text.trim_end();
+        if text.ends_with(['.', '!', '?']) { text.to_owned() } else { format!("{text}.") }
+    });
+}
+
+fn iso_date(text: &str) -> TeraResult<Date> {
+    wording::parse_iso_date(text)
+        .ok_or_else(|| tera::Error::message(format!("`{text}` is not a date like 2010-12-01")))
+}

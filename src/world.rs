@@ -1,0 +1,231 @@
+//! The typst world: fonts, files and the date a letter is compiled with, and
+//! the compile itself (typst source → PDF bytes).
+//!
+//! Fonts and typst's standard library are built once per process in a
+//! [`Typesetter`] and shared by every letter; each letter gets a cheap
+//! [`LetterWorld`] holding its generated source. File access is confined to
+//! the project folder: package imports are refused, and paths that leave the
+//! project (also through symlinks) are denied, so nothing a letter contains
+//! can read other files or reach the network.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld};
+use typst_kit::files::{FileLoader, FileStore, FsRoot};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::finding::Date;
+
+/// The fonts shipped in `fonts/`, embedded so every machine renders alike.
+static EMBEDDED_FONTS: [&[u8]; 5] = [
+    include_bytes!("../fonts/LiberationSans-Regular.ttf"),
+    include_bytes!("../fonts/LiberationSans-Bold.ttf"),
+    include_bytes!("../fonts/LiberationSans-Italic.ttf"),
+    include_bytes!("../fonts/LiberationSans-BoldItalic.ttf"),
+    include_bytes!("../fonts/LiberationMono-Regular.ttf"),
+];
+
+/// Where the generated letter source lives in the project's virtual file
+/// system; relative paths in a template resolve from the project root.
+const MAIN_PATH: &str = "/letter.typ";
+
+/// What typst needs that does not change between letters.
+pub struct Typesetter {
+    library: LazyHash<Library>,
+    fonts: FontStore,
+}
+
+impl Typesetter {
+    /// Builds the font book from the embedded fonts.
+    pub fn new() -> Self {
+        let mut fonts = FontStore::new();
+        for data in EMBEDDED_FONTS {
+            fonts.extend(Font::iter(Bytes::new(data)).map(|font| {
+                let info = font.info().clone();
+                (font, info)
+            }));
+        }
+        Self { library: LazyHash::new(Library::default()), fonts }
+    }
+
+    /// The process-wide instance: fonts are parsed once, however many letters.
+    pub fn shared() -> &'static Typesetter {
+        static SHARED: LazyLock<Typesetter> = LazyLock::new(Typesetter::new);
+        &SHARED
+    }
+
+    /// Compiles `source` (a letter's generated typst) to PDF bytes.
+    ///
+    /// `root` is the project folder files may be read from, `date` the letter
+    /// date, used as "today" and as the PDF's creation date so the same input
+    /// always gives the same bytes.
+    pub fn compile(
+        &self,
+        root: &Path,
+        source: String,
+        date: Date,
+        source_name: &str,
+    ) -> Result<Vec<u8>, TypstError> {
+        let world = LetterWorld::new(self, root, source, date, source_name);
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+        let document = output.map_err(|errors| world.error(&errors, &warnings))?;
+        let datetime = world.today;
+        let options = PdfOptions {
+            ident: Smart::Auto,
+            creator: Smart::Custom(Some(format!("letterpress {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(datetime)),
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| world.error(&errors, &[]))
+    }
+}
+
+impl Default for Typesetter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// typst rejected a letter; the diagnostics are rendered with their source.
+#[derive(Debug, thiserror::Error)]
+#[error("typst could not lay out the letter:\n{report}")]
+pub struct TypstError {
+    /// The diagnostics, formatted with file, line and snippet.
+    pub report: String,
+}
+
+/// One letter's view of the world.
+struct LetterWorld<'a> {
+    typesetter: &'a Typesetter,
+    files: FileStore<ProjectFiles>,
+    main: FileId,
+    today: Datetime,
+    source_name: &'a str,
+}
+
+impl<'a> LetterWorld<'a> {
+    fn new(
+        typesetter: &'a Typesetter,
+        root: &Path,
+        source: String,
+        date: Date,
+        source_name: &'a str,
+    ) -> Self {
+        let main = main_id();
+        let files = FileStore::new(ProjectFiles {
+            root: FsRoot::new(root.to_path_buf()),
+            canonical_root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            main,
+            main_source: Bytes::from_string(source),
+        });
+        // The finding file was validated, so its date exists; the fallback
+        // only keeps this total.
+        let today = Datetime::from_ymd(date.year, date.month, date.day)
+            .unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("valid date"));
+        Self { typesetter, files, main, today, source_name }
+    }
+
+    /// Formats diagnostics with snippets into a [`TypstError`].
+    fn error(&self, errors: &[SourceDiagnostic], warnings: &[SourceDiagnostic]) -> TypstError {
+        let mut buffer = codespan_reporting::term::termcolor::Buffer::no_color();
+        let report = match typst_kit::diagnostics::emit(
+            &mut buffer,
+            self,
+            errors.iter().chain(warnings),
+            DiagnosticFormat::Human,
+        ) {
+            Ok(()) => String::from_utf8_lossy(buffer.as_slice()).trim_end().to_owned(),
+            Err(_) => errors
+                .iter()
+                .map(|e| format!("error: {}", e.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        TypstError { report }
+    }
+}
+
+fn main_id() -> FileId {
+    let vpath = VirtualPath::new(MAIN_PATH).expect("MAIN_PATH is a valid virtual path");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl World for LetterWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.typesetter.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.typesetter.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.files.source(id)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.file(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.typesetter.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+impl DiagnosticWorld for LetterWorld<'_> {
+    fn name(&self, id: FileId) -> String {
+        if id == self.main {
+            self.source_name.to_owned()
+        } else {
+            id.vpath().get_without_slash().to_string()
+        }
+    }
+}
+
+/// Serves the generated letter and files inside the project, nothing else.
+struct ProjectFiles {
+    root: FsRoot,
+    canonical_root: PathBuf,
+    main: FileId,
+    main_source: Bytes,
+}
+
+impl FileLoader for ProjectFiles {
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main {
+            return Ok(self.main_source.clone());
+        }
+        match id.root() {
+            VirtualRoot::Project => {
+                let path = self.root.resolve(id.vpath())?;
+                // FsRoot stops `..`, but not a symlink pointing outside.
+                if let Ok(real) = std::fs::canonicalize(&path)
+                    && !real.starts_with(&self.canonical_root)
+                {
+                    return Err(FileError::AccessDenied);
+                }
+                self.root.load(id.vpath())
+            }
+            VirtualRoot::Package(_) => Err(FileError::Other(Some(
+                "packages are not available: a letter can only use files inside its project".into(),
+            ))),
+        }
+    }
+}
