@@ -107,8 +107,13 @@ fn report(err: &LetterError) -> ExitCode {
             eprintln!("error: {err}");
             ExitCode::from(EXIT_INTERNAL)
         }
-        LetterError::Template(_) | LetterError::Typst(_) => {
+        LetterError::Template(_) => {
             eprintln!("error: {err}");
+            ExitCode::from(EXIT_INVALID)
+        }
+        LetterError::Typst(_) => {
+            // typst's report starts every diagnostic with its severity.
+            eprintln!("{err}");
             ExitCode::from(EXIT_INVALID)
         }
     }

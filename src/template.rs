@@ -38,7 +38,8 @@ pub enum TemplateError {
         /// Why.
         source: std::io::Error,
     },
-    /// A template has a syntax error, or failed while rendering.
+    /// A template has a syntax error, or failed while rendering; the report
+    /// quotes the template line.
     #[error("{0}")]
     Tera(String),
     /// The finding names a template that does not exist.
@@ -54,6 +55,9 @@ pub enum TemplateError {
 /// The parsed templates of a project, built once and shared by all letters.
 pub struct Templates {
     tera: Tera,
+    /// Folder name the templates are registered under (`templates/`), so
+    /// tera's error reports name the file as the user sees it.
+    prefix: String,
 }
 
 impl Templates {
@@ -63,6 +67,7 @@ impl Templates {
         tera.autoescape_on([TEMPLATE_SUFFIX]);
         tera.set_escape_fn(|text, out| out.write_all(escape::markup(text).as_bytes()));
         register_filters(&mut tera);
+        let prefix = dir.file_name().map_or(String::new(), |n| format!("{}/", n.to_string_lossy()));
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry
@@ -71,12 +76,12 @@ impl Templates {
             if entry.file_type().is_file() && name.ends_with(TEMPLATE_SUFFIX) {
                 let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
                 let name = relative.to_string_lossy().replace('\\', "/");
-                files.push((entry.path().to_path_buf(), name));
+                files.push((entry.path().to_path_buf(), format!("{prefix}{name}")));
             }
         }
         tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str()))))
-            .map_err(|err| TemplateError::Tera(err.to_string()))?;
-        Ok(Templates { tera })
+            .map_err(tera_error)?;
+        Ok(Templates { tera, prefix })
     }
 
     /// Names of the available wording templates (without the suffix).
@@ -84,7 +89,7 @@ impl Templates {
         let mut names: Vec<String> = self
             .tera
             .get_template_names()
-            .filter_map(|n| n.strip_suffix(TEMPLATE_SUFFIX))
+            .filter_map(|n| n.strip_prefix(&self.prefix)?.strip_suffix(TEMPLATE_SUFFIX))
             .map(str::to_owned)
             .collect();
         names.sort();
@@ -98,7 +103,7 @@ impl Templates {
         finding: &Finding,
         config: &Config,
     ) -> Result<String, TemplateError> {
-        let full = format!("{name}{TEMPLATE_SUFFIX}");
+        let full = format!("{}{name}{TEMPLATE_SUFFIX}", self.prefix);
         if !self.tera.contains_template(&full) {
             return Err(TemplateError::Unknown { name: name.to_owned(), available: self.names() });
         }
@@ -106,7 +111,7 @@ impl Templates {
         context.insert("letter", finding);
         context.insert("sender", &config.sender);
         context.insert("summary", &Summary::of(finding.areas.iter().map(|a| a.judgement)));
-        self.tera.render(&full, &context).map_err(|err| TemplateError::Tera(err.to_string()))
+        self.tera.render(&full, &context).map_err(tera_error)
     }
 }
 
@@ -141,7 +146,95 @@ fn register_filters(tera: &mut Tera) {
     });
 }
 
+/// Keeps tera's report (message, template line, caret) without its own
+/// `error: ` prefix, which the caller adds.
+fn tera_error(err: tera::Error) -> TemplateError {
+    let report = err.to_string();
+    TemplateError::Tera(report.strip_prefix("error: ").unwrap_or(&report).to_owned())
+}
+
 fn iso_date(text: &str) -> TeraResult<Date> {
     wording::parse_iso_date(text)
         .ok_or_else(|| tera::Error::message(format!("`{text}` is not a date like 2010-12-01")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Judgement::{self, *};
+    use crate::project::Project;
+
+    fn render_with(judgements: &[Judgement]) -> String {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let project = Project::discover(root).unwrap();
+        let templates = Templates::load(&project.templates_dir()).unwrap();
+        let mut finding = Finding::load(&root.join("letters/cafcass-greater-london.toml")).unwrap();
+        let template_area = finding.areas[0].clone();
+        finding.areas = judgements
+            .iter()
+            .map(|j| crate::finding::Area { judgement: *j, ..template_area.clone() })
+            .collect();
+        let source = templates.render("monitoring", &finding, &project.config).unwrap();
+        source.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn summary_of_the_exemplar() {
+        let mut js = vec![Satisfactory; 8];
+        js.extend([Inadequate, Good, Inadequate, Good]);
+        let source = render_with(&js);
+        assert!(source.contains(
+            "judges that satisfactory progress has been made in eight of the twelve areas for \
+             improvement, good progress in two and inadequate progress in two."
+        ));
+        assert!(source.contains("identified twelve areas for improvement."));
+    }
+
+    #[test]
+    fn summary_of_a_single_area() {
+        let source = render_with(&[Good]);
+        assert!(source.contains("good progress has been made in the one area for improvement."));
+        assert!(source.contains("identified one area for improvement."));
+    }
+
+    #[test]
+    fn summary_when_all_areas_share_a_judgement() {
+        assert!(
+            render_with(&[Satisfactory; 3]).contains(
+                "satisfactory progress has been made in all three areas for improvement."
+            )
+        );
+        assert!(
+            render_with(&[Good; 2])
+                .contains("good progress has been made in both areas for improvement.")
+        );
+    }
+
+    #[test]
+    fn summary_of_a_tie_puts_the_better_judgement_first() {
+        let source = render_with(&[Inadequate, Good, Good, Inadequate]);
+        assert!(source.contains(
+            "good progress has been made in two of the four areas for improvement and \
+             inadequate progress in two."
+        ));
+    }
+
+    #[test]
+    fn summary_of_two_judgements() {
+        let source = render_with(&[Outstanding, Satisfactory, Satisfactory]);
+        assert!(source.contains(
+            "satisfactory progress has been made in two of the three areas for improvement and \
+             outstanding progress in one."
+        ));
+    }
+
+    #[test]
+    fn unknown_template_lists_the_available_ones() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let project = Project::discover(root).unwrap();
+        let templates = Templates::load(&project.templates_dir()).unwrap();
+        let finding = Finding::load(&root.join("letters/cafcass-greater-london.toml")).unwrap();
+        let err = templates.render("nope", &finding, &project.config).unwrap_err().to_string();
+        assert_eq!(err, "unknown template `nope`; available: monitoring");
+    }
 }

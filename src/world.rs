@@ -97,7 +97,7 @@ impl Default for Typesetter {
 
 /// typst rejected a letter; the diagnostics are rendered with their source.
 #[derive(Debug, thiserror::Error)]
-#[error("typst could not lay out the letter:\n{report}")]
+#[error("{report}")]
 pub struct TypstError {
     /// The diagnostics, formatted with file, line and snippet.
     pub report: String,

@@ -170,3 +170,42 @@ fn a_failed_render_keeps_the_previous_pdf() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn template_errors_name_the_template_line() {
+    let project = project_copy();
+    let template = project.path().join("templates/monitoring.typ.tera");
+    let original = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        original.replace("letter.recipient.salutation", "letter.recipient.salute"),
+    )
+    .unwrap();
+    let line =
+        original.lines().position(|l| l.contains("letter.recipient.salutation")).unwrap() + 1;
+    letterpress()
+        .current_dir(project.path())
+        .args(["render", "letters/cafcass-greater-london.toml"])
+        .assert()
+        .code(1)
+        .stderr(contains("Field `salute` is not defined"))
+        .stderr(contains(format!("templates/monitoring.typ.tera:{line}:")));
+    assert!(!project.path().join("out").exists());
+}
+
+#[test]
+fn layout_errors_name_the_layout_line() {
+    let project = project_copy();
+    let layout = project.path().join("templates/layout.typ");
+    let original = std::fs::read_to_string(&layout).unwrap();
+    std::fs::write(&layout, original.replace("strong(name)", "strong(nmae)")).unwrap();
+    let line = original.lines().position(|l| l.contains("strong(name)")).unwrap() + 1;
+    letterpress()
+        .current_dir(project.path())
+        .args(["render", "letters/cafcass-greater-london.toml"])
+        .assert()
+        .code(1)
+        .stderr(contains("unknown variable: nmae"))
+        .stderr(contains(format!("templates/layout.typ:{line}:")));
+    assert!(!project.path().join("out").exists());
+}
