@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 invalid input (a finding, template or layout the
 //! letter cannot be made from), 2 usage errors (reported by clap), 3 anything
-//! else (for example an output folder that cannot be written).
+//! else (for example an output folder that cannot be written), 130 a batch
+//! interrupted with Ctrl-C.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::batch::{self, BatchOptions, LetterResult, Outcome};
 use crate::diagnostic::display_path;
 use crate::project::Project;
 use crate::render::{LetterError, Renderer, output_path};
@@ -40,12 +46,36 @@ pub enum Command {
         #[arg(long)]
         emit_typst: bool,
     },
+    /// Render every finding file under a folder, in parallel.
+    ///
+    /// Unchanged letters (same finding, templates, config and fonts) are skipped.
+    ///
+    /// Example: letterpress batch letters/ -o out/ --jobs 2
+    Batch {
+        /// Folder of finding files, searched recursively.
+        #[arg(default_value = "letters")]
+        dir: PathBuf,
+        /// Output folder; PDFs mirror the input tree (default: out/ in the project).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Letters rendered at once (default: one per core).
+        #[arg(short, long)]
+        jobs: Option<usize>,
+        /// Render every letter, even unchanged ones.
+        #[arg(long)]
+        force: bool,
+        /// Print only failures and the summary.
+        #[arg(short, long)]
+        quiet: bool,
+    },
 }
 
 /// Exit code for input the letter cannot be made from.
 const EXIT_INVALID: u8 = 1;
 /// Exit code for failures that are not the input's fault.
 const EXIT_INTERNAL: u8 = 3;
+/// Exit code after Ctrl-C, as shells report a SIGINT death.
+const EXIT_INTERRUPTED: u8 = 130;
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
@@ -53,14 +83,21 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Render { finding, output, emit_typst } => {
             render(&finding, output.as_deref(), emit_typst)
         }
+        Command::Batch { dir, output, jobs, force, quiet } => {
+            batch(&dir, output.as_deref(), jobs, force, quiet)
+        }
     }
 }
 
+/// The renderer for the project containing `start`, or the message why not.
+fn renderer_for(start: &Path) -> Result<Renderer, String> {
+    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+    let project = Project::discover(start).map_err(|e| e.to_string())?;
+    Renderer::new(project).map_err(|e| e.to_string())
+}
+
 fn render(finding: &Path, output: Option<&Path>, emit_typst: bool) -> ExitCode {
-    let renderer = match Project::discover(finding.parent().unwrap_or(Path::new(".")))
-        .map_err(|e| e.to_string())
-        .and_then(|project| Renderer::new(project).map_err(|e| e.to_string()))
-    {
+    let renderer = match renderer_for(finding.parent().unwrap_or(Path::new("."))) {
         Ok(renderer) => renderer,
         Err(message) => {
             eprintln!("error: {message}");
@@ -87,9 +124,114 @@ fn render(finding: &Path, output: Option<&Path>, emit_typst: bool) -> ExitCode {
     }
 }
 
+fn batch(
+    dir: &Path,
+    output: Option<&Path>,
+    jobs: Option<usize>,
+    force: bool,
+    quiet: bool,
+) -> ExitCode {
+    let renderer = match renderer_for(dir) {
+        Ok(renderer) => renderer,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    static CANCEL: AtomicBool = AtomicBool::new(false);
+    // Letters in flight finish and are written whole; the rest are skipped.
+    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
+    let options = BatchOptions {
+        output: output.map_or_else(|| renderer.project().root.join("out"), Path::to_path_buf),
+        force,
+    };
+    let total = batch::find_findings(dir).map(|f| f.len()).unwrap_or(0);
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} letters {elapsed} {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let on_done = |letter: &LetterResult| {
+        let shown = display_path(&letter.finding);
+        let line = match &letter.outcome {
+            Outcome::Rendered if !quiet => Some(format!("rendered {}", shown.display())),
+            Outcome::Unchanged if !quiet => Some(format!("unchanged {}", shown.display())),
+            Outcome::Failed(_) => Some(format!("FAILED {}", shown.display())),
+            _ => None,
+        };
+        match (&bar, line) {
+            (Some(bar), Some(line)) => {
+                bar.set_message(line);
+                bar.inc(1);
+            }
+            (Some(bar), None) => bar.inc(1),
+            (None, Some(line)) => eprintln!("{line}"),
+            (None, None) => {}
+        }
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build();
+    let result = match pool {
+        Ok(pool) => pool.install(|| batch::run(&renderer, dir, &options, &CANCEL, &on_done)),
+        Err(err) => {
+            eprintln!("error: cannot start worker threads: {err}");
+            return ExitCode::from(EXIT_INTERNAL);
+        }
+    };
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    for letter in &report.letters {
+        if let Outcome::Failed(err) = &letter.outcome {
+            eprintln!();
+            report_letter_error(err);
+        }
+    }
+    let (rendered, unchanged, failed, not_started) = report.counts();
+    eprintln!(
+        "\n{rendered} rendered, {unchanged} unchanged, {failed} failed{} in {:.2}s",
+        if not_started > 0 {
+            format!(", {not_started} not started (interrupted)")
+        } else {
+            String::new()
+        },
+        report.elapsed.as_secs_f64()
+    );
+    if rendered + unchanged + failed == 0 && not_started == 0 {
+        eprintln!("note: no finding files (*.toml) under {}", dir.display());
+    }
+    if not_started > 0 {
+        ExitCode::from(EXIT_INTERRUPTED)
+    } else if failed > 0 {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// Prints a letter's error (with snippets for finding files) and picks the
 /// exit code.
 fn report(err: &LetterError) -> ExitCode {
+    report_letter_error(err);
+    match err {
+        LetterError::Write { .. } => ExitCode::from(EXIT_INTERNAL),
+        _ => ExitCode::from(EXIT_INVALID),
+    }
+}
+
+/// Prints a letter's error: finding-file problems with snippets, typst's
+/// report as it is, everything else as one `error:` line.
+fn report_letter_error(err: &LetterError) {
     match err {
         LetterError::Finding(problems) => {
             let choice = if std::io::stderr().is_terminal() {
@@ -101,20 +243,9 @@ fn report(err: &LetterError) -> ExitCode {
             if problems.emit(&mut stderr).is_err() {
                 eprintln!("{problems}");
             }
-            ExitCode::from(EXIT_INVALID)
         }
-        LetterError::Write { .. } => {
-            eprintln!("error: {err}");
-            ExitCode::from(EXIT_INTERNAL)
-        }
-        LetterError::Template(_) => {
-            eprintln!("error: {err}");
-            ExitCode::from(EXIT_INVALID)
-        }
-        LetterError::Typst(_) => {
-            // typst's report starts every diagnostic with its severity.
-            eprintln!("{err}");
-            ExitCode::from(EXIT_INVALID)
-        }
+        // typst's report starts every diagnostic with its severity.
+        LetterError::Typst(_) => eprintln!("{err}"),
+        LetterError::Write { .. } | LetterError::Template(_) => eprintln!("error: {err}"),
     }
 }

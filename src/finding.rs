@@ -287,16 +287,7 @@ impl Serialize for YearMonth {
 impl Finding {
     /// Reads and validates the finding file at `path`.
     pub fn load(path: &Path) -> Result<Finding, FileProblems> {
-        let text = std::fs::read_to_string(path).map_err(|err| FileProblems {
-            path: path.to_path_buf(),
-            text: String::new(),
-            problems: vec![Problem::error(
-                None,
-                format!("cannot read the finding file {}: {err}", path.display()),
-                None,
-            )],
-        })?;
-        Finding::parse(path, text)
+        Finding::parse(path, read_text(path)?)
     }
 
     /// Parses and validates finding-file text; `path` names it in messages.
@@ -385,6 +376,20 @@ impl Finding {
         );
         problems
     }
+}
+
+/// Reads a finding file's text, reporting a missing or unreadable file as a
+/// problem of that file.
+pub fn read_text(path: &Path) -> Result<String, FileProblems> {
+    std::fs::read_to_string(path).map_err(|err| FileProblems {
+        path: path.to_path_buf(),
+        text: String::new(),
+        problems: vec![Problem::error(
+            None,
+            format!("cannot read the finding file {}: {err}", path.display()),
+            None,
+        )],
+    })
 }
 
 /// Turns a toml parse or deserialisation error into a located problem.

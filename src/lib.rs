@@ -6,8 +6,9 @@
 //! letterhead config) → [`template`] (tera wording, using [`markdown`] for
 //! prose, [`escape`] for plain text and [`wording`] for numbers and dates) →
 //! [`world`] (typst compile and PDF export) → [`render`] (one letter to a PDF
-//! file) → [`cli`].
+//! file) → [`batch`] (a folder of letters) → [`cli`].
 
+pub mod batch;
 pub mod cli;
 pub mod diagnostic;
 pub mod escape;

@@ -70,7 +70,13 @@ impl Renderer {
     /// Produces the PDF bytes of the letter in `finding_path`.
     pub fn pdf(&self, finding_path: &Path) -> Result<Vec<u8>, LetterError> {
         let finding = self.load(finding_path)?;
-        let source = self.source(&finding)?;
+        self.pdf_of(finding_path, &finding)
+    }
+
+    /// Produces the PDF bytes of an already loaded finding; `finding_path`
+    /// names it in diagnostics.
+    pub fn pdf_of(&self, finding_path: &Path, finding: &Finding) -> Result<Vec<u8>, LetterError> {
+        let source = self.source(finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
         Ok(self.typesetter.compile(&self.project.root, source, finding.date, &name)?)
     }
@@ -78,9 +84,14 @@ impl Renderer {
     /// Renders the letter in `finding_path` and writes it to `output`.
     pub fn render_to(&self, finding_path: &Path, output: &Path) -> Result<(), LetterError> {
         let pdf = self.pdf(finding_path)?;
-        write_atomically(output, &pdf)
-            .map_err(|source| LetterError::Write { path: output.to_path_buf(), source })
+        write_pdf(output, &pdf)
     }
+}
+
+/// Writes a PDF atomically, naming the file in the error.
+pub fn write_pdf(output: &Path, pdf: &[u8]) -> Result<(), LetterError> {
+    write_atomically(output, pdf)
+        .map_err(|source| LetterError::Write { path: output.to_path_buf(), source })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.

@@ -26,7 +26,7 @@ use typst_pdf::{PdfOptions, Timestamp};
 use crate::finding::Date;
 
 /// The fonts shipped in `fonts/`, embedded so every machine renders alike.
-static EMBEDDED_FONTS: [&[u8]; 5] = [
+pub(crate) static EMBEDDED_FONTS: [&[u8]; 5] = [
     include_bytes!("../fonts/LiberationSans-Regular.ttf"),
     include_bytes!("../fonts/LiberationSans-Bold.ttf"),
     include_bytes!("../fonts/LiberationSans-Italic.ttf"),

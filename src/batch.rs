@@ -1,0 +1,313 @@
+//! Batch: every finding file under a folder, rendered in parallel.
+//!
+//! All letters share one [`Renderer`] (templates parsed once, one font book),
+//! and each letter is independent: a bad finding file is reported and the
+//! others are still written. PDFs mirror the input tree under the output
+//! folder. A letter is skipped when its inputs (the finding file, every file
+//! under `templates/`, `letterpress.toml` and the embedded fonts) hash to the
+//! same fingerprint as when its PDF was written; fingerprints are kept in a
+//! manifest in the output folder.
+
+use std::collections::BTreeMap;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+use crate::diagnostic::display_path;
+use crate::finding::Finding;
+use crate::project::CONFIG_FILE;
+use crate::render::{LetterError, Renderer, write_atomically, write_pdf};
+
+/// Name of the fingerprint manifest inside the output folder.
+pub const MANIFEST_FILE: &str = ".letterpress-manifest.toml";
+
+/// How a batch runs.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Folder the PDFs are written to, mirroring the input tree.
+    pub output: PathBuf,
+    /// Render every letter, even unchanged ones.
+    pub force: bool,
+}
+
+/// What happened to one letter.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A new PDF was written.
+    Rendered,
+    /// Inputs unchanged since the PDF was written.
+    Unchanged,
+    /// The letter could not be produced; nothing was written for it.
+    Failed(LetterError),
+    /// The run was interrupted before this letter was started.
+    NotStarted,
+}
+
+/// One letter's result.
+#[derive(Debug)]
+pub struct LetterResult {
+    /// The finding file.
+    pub finding: PathBuf,
+    /// Where its PDF goes.
+    pub pdf: PathBuf,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// The whole run.
+#[derive(Debug)]
+pub struct BatchReport {
+    /// Every letter, in file order.
+    pub letters: Vec<LetterResult>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+impl BatchReport {
+    /// How many letters ended with each outcome: rendered, unchanged,
+    /// failed, not started.
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        let mut counts = (0, 0, 0, 0);
+        for letter in &self.letters {
+            match letter.outcome {
+                Outcome::Rendered => counts.0 += 1,
+                Outcome::Unchanged => counts.1 += 1,
+                Outcome::Failed(_) => counts.2 += 1,
+                Outcome::NotStarted => counts.3 += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// Why a batch could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The input folder or the templates could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        /// What could not be read.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The manifest could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        /// The manifest path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The finding files under `dir`: `*.toml` files, sorted, skipping hidden
+/// files and folders and the project's own `letterpress.toml`.
+pub fn find_findings(dir: &Path) -> Result<Vec<PathBuf>, BatchError> {
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|err| BatchError::Read {
+            path: err.path().unwrap_or(dir).to_path_buf(),
+            source: err.into(),
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && name.ends_with(".toml") && name != CONFIG_FILE {
+            found.push(entry.into_path());
+        }
+    }
+    Ok(found)
+}
+
+/// Renders every finding file under `dir` on the current rayon pool.
+///
+/// `cancel` stops the run between letters (letters already started finish
+/// and are written whole); `on_done` is called as each letter finishes, from
+/// worker threads.
+pub fn run(
+    renderer: &Renderer,
+    dir: &Path,
+    options: &BatchOptions,
+    cancel: &AtomicBool,
+    on_done: &(dyn Fn(&LetterResult) + Sync),
+) -> Result<BatchReport, BatchError> {
+    let started = Instant::now();
+    let findings = find_findings(dir)?;
+    let shared = shared_fingerprint(renderer)?;
+    let manifest_path = options.output.join(MANIFEST_FILE);
+    let old = Manifest::load(&manifest_path);
+    let new = Mutex::new(Manifest::default());
+
+    let letters: Vec<LetterResult> = findings
+        .par_iter()
+        .map(|finding| {
+            let relative = finding.strip_prefix(dir).unwrap_or(finding);
+            let pdf = options.output.join(relative).with_extension("pdf");
+            let key = relative.with_extension("pdf").to_string_lossy().replace('\\', "/");
+            let outcome = if cancel.load(Ordering::Relaxed) {
+                Outcome::NotStarted
+            } else {
+                let (outcome, fingerprint) =
+                    render_one(renderer, finding, &pdf, shared, old.get(&key), options.force);
+                if let Some(fingerprint) = fingerprint {
+                    new.lock().unwrap_or_else(|e| e.into_inner()).insert(key, fingerprint);
+                }
+                // Layout caches are only worth keeping for the letters in
+                // flight; evicting keeps memory flat however long the run.
+                comemo::evict(10);
+                outcome
+            };
+            let result = LetterResult { finding: finding.clone(), pdf, outcome };
+            on_done(&result);
+            result
+        })
+        .collect();
+
+    let mut manifest = new.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Keep what the interrupted part of the run did not get to check.
+    for letter in &letters {
+        if matches!(letter.outcome, Outcome::NotStarted) {
+            let relative = letter.finding.strip_prefix(dir).unwrap_or(&letter.finding);
+            let key = relative.with_extension("pdf").to_string_lossy().replace('\\', "/");
+            if let Some(old) = old.get(&key) {
+                manifest.insert(key, old);
+            }
+        }
+    }
+    if !letters.is_empty() {
+        manifest.save(&manifest_path)?;
+    }
+    Ok(BatchReport { letters, elapsed: started.elapsed() })
+}
+
+/// Renders one letter unless its fingerprint matches; returns the outcome and
+/// the fingerprint to record (none when the letter failed).
+fn render_one(
+    renderer: &Renderer,
+    finding_path: &Path,
+    pdf: &Path,
+    shared: u128,
+    previous: Option<u128>,
+    force: bool,
+) -> (Outcome, Option<u128>) {
+    let shown = display_path(finding_path);
+    let text = match crate::finding::read_text(&shown) {
+        Ok(text) => text,
+        Err(problems) => return (Outcome::Failed(LetterError::Finding(Box::new(problems))), None),
+    };
+    let fingerprint = {
+        let mut hasher = SipHasher13::new();
+        hasher.write_u128(shared);
+        hasher.write(text.as_bytes());
+        hasher.finish128().as_u128()
+    };
+    if !force && previous == Some(fingerprint) && pdf.is_file() {
+        return (Outcome::Unchanged, Some(fingerprint));
+    }
+    let result = Finding::parse(&shown, text)
+        .map_err(|problems| LetterError::Finding(Box::new(problems)))
+        .and_then(|finding| renderer.pdf_of(finding_path, &finding))
+        .and_then(|bytes| write_pdf(pdf, &bytes));
+    match result {
+        Ok(()) => (Outcome::Rendered, Some(fingerprint)),
+        Err(err) => (Outcome::Failed(err), None),
+    }
+}
+
+/// Hash of every input all letters share.
+fn shared_fingerprint(renderer: &Renderer) -> Result<u128, BatchError> {
+    let project = renderer.project();
+    let mut hasher = SipHasher13::new();
+    hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+    for font in crate::world::EMBEDDED_FONTS {
+        hasher.write(font);
+    }
+    let mut files = vec![project.root.join(CONFIG_FILE)];
+    let templates = project.templates_dir();
+    for entry in walkdir::WalkDir::new(&templates).sort_by_file_name() {
+        let entry = entry
+            .map_err(|err| BatchError::Read { path: templates.clone(), source: err.into() })?;
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    for file in files {
+        let bytes = std::fs::read(&file)
+            .map_err(|source| BatchError::Read { path: file.clone(), source })?;
+        hasher.write(file.to_string_lossy().as_bytes());
+        hasher.write_usize(bytes.len());
+        hasher.write(&bytes);
+    }
+    Ok(hasher.finish128().as_u128())
+}
+
+/// Fingerprints of the PDFs in an output folder, keyed by relative path.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Manifest {
+    letters: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// Reads the manifest; a missing or unreadable one means "render all".
+    fn load(path: &Path) -> Manifest {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| toml::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    fn get(&self, key: &str) -> Option<u128> {
+        u128::from_str_radix(self.letters.get(key)?, 16).ok()
+    }
+
+    fn insert(&mut self, key: String, fingerprint: u128) {
+        self.letters.insert(key, format!("{fingerprint:032x}"));
+    }
+
+    fn save(&self, path: &Path) -> Result<(), BatchError> {
+        let text = toml::to_string(self).unwrap_or_default();
+        write_atomically(path, text.as_bytes())
+            .map_err(|source| BatchError::Write { path: path.to_path_buf(), source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_toml_files_but_not_hidden_ones_or_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["b.toml", "a.toml", "sub/c.toml", ".hidden/d.toml", ".e.toml", "f.txt"] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
+        let found: Vec<_> = find_findings(dir.path())
+            .unwrap()
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(found, ["a.toml", "b.toml", "sub/c.toml"]);
+    }
+
+    #[test]
+    fn manifest_round_trips_fingerprints() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MANIFEST_FILE);
+        let mut manifest = Manifest::default();
+        manifest.insert("a/b.pdf".into(), u128::MAX - 7);
+        manifest.save(&path).unwrap();
+        assert_eq!(Manifest::load(&path).get("a/b.pdf"), Some(u128::MAX - 7));
+        assert_eq!(Manifest::load(&dir.path().join("missing")).get("a/b.pdf"), None);
+    }
+}
