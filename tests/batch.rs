@@ -124,3 +124,52 @@ fn an_empty_folder_says_so() {
         .success()
         .stderr(contains("no finding files"));
 }
+
+#[test]
+fn ctrl_c_leaves_only_whole_pdfs() {
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    let demo = std::fs::read_to_string(letters.join("cafcass-greater-london.toml")).unwrap();
+    for i in 0..150 {
+        std::fs::write(letters.join(format!("copy-{i:03}.toml")), &demo).unwrap();
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
+        .current_dir(project.path())
+        .args(["batch", "letters", "-o", "out", "--jobs", "2", "--quiet"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the first PDFs appear, then interrupt mid-run.
+    let out = project.path().join("out");
+    let started = std::time::Instant::now();
+    while files_named(&out, ".pdf").len() < 3 && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("not started (interrupted)"), "{stderr}");
+    let pdfs = files_named(&out, ".pdf");
+    assert!(pdfs.len() < 151, "the run was not interrupted");
+    for pdf in &pdfs {
+        let bytes = std::fs::read(out.join(pdf)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"), "{pdf} is not a PDF");
+        assert!(bytes.trim_ascii_end().ends_with(b"%%EOF"), "{pdf} is cut short");
+    }
+    let leftovers: Vec<_> =
+        walk(project.path()).into_iter().filter(|p| p.ends_with(".tmp")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // The next run renders only what the interrupted one did not.
+    letterpress()
+        .current_dir(project.path())
+        .args(["batch", "letters", "-o", "out"])
+        .assert()
+        .success()
+        .stderr(contains(format!("{} unchanged", pdfs.len())));
+}
