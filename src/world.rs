@@ -67,7 +67,8 @@ impl Typesetter {
     ///
     /// `root` is the project folder files may be read from, `date` the letter
     /// date, used as "today" and as the PDF's creation date so the same input
-    /// always gives the same bytes.
+    /// always gives the same bytes; `source_name` names the source in
+    /// diagnostics.
     pub fn compile(
         &self,
         root: &Path,
@@ -75,18 +76,40 @@ impl Typesetter {
         date: Date,
         source_name: &str,
     ) -> Result<Vec<u8>, TypstError> {
-        let world = LetterWorld::new(self, root, source, date, source_name);
-        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
-        let document = output.map_err(|errors| world.error(&errors, &warnings))?;
-        let datetime = world.today;
-        let options = PdfOptions {
-            ident: Smart::Auto,
-            creator: Smart::Custom(Some(format!("letterpress {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Some(Timestamp::new_utc(datetime)),
-            ..PdfOptions::default()
-        };
-        typst_pdf::pdf(&document, &options).map_err(|errors| world.error(&errors, &[]))
+        let world = self.world(root, source, date, source_name);
+        let document = world.layout()?;
+        world.export(&document)
     }
+
+    /// A world for one letter, to lay out and export in separate steps (see
+    /// [`Typesetter::compile`] for the arguments).
+    pub fn world<'a>(
+        &'a self,
+        root: &Path,
+        source: String,
+        date: Date,
+        source_name: &'a str,
+    ) -> LetterWorld<'a> {
+        LetterWorld::new(self, root, source, date, source_name)
+    }
+}
+
+/// PDF settings: the letter date as creation date, so output is reproducible.
+fn pdf_options(date: Date) -> PdfOptions {
+    PdfOptions {
+        ident: Smart::Auto,
+        creator: Smart::Custom(Some(format!("letterpress {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(letter_datetime(date))),
+        ..PdfOptions::default()
+    }
+}
+
+/// The letter date as a typst date. The finding file was validated, so the
+/// date exists; the fallback only keeps this total.
+fn letter_datetime(date: Date) -> Datetime {
+    Datetime::from_ymd(date.year, date.month, date.day)
+        .or_else(|| Datetime::from_ymd(1970, 1, 1))
+        .expect("1970-01-01 is a valid date")
 }
 
 impl Default for Typesetter {
@@ -103,12 +126,14 @@ pub struct TypstError {
     pub report: String,
 }
 
-/// One letter's view of the world.
-struct LetterWorld<'a> {
+/// One letter's view of the world: the shared fonts and library, the
+/// letter's generated source and the project's files.
+pub struct LetterWorld<'a> {
     typesetter: &'a Typesetter,
     files: FileStore<ProjectFiles>,
     main: FileId,
     today: Datetime,
+    date: Date,
     source_name: &'a str,
 }
 
@@ -127,11 +152,18 @@ impl<'a> LetterWorld<'a> {
             main,
             main_source: Bytes::from_string(source),
         });
-        // The finding file was validated, so its date exists; the fallback
-        // only keeps this total.
-        let today = Datetime::from_ymd(date.year, date.month, date.day)
-            .unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("valid date"));
-        Self { typesetter, files, main, today, source_name }
+        Self { typesetter, files, main, today: letter_datetime(date), source_name, date }
+    }
+
+    /// Lays the letter out into pages.
+    pub fn layout(&self) -> Result<PagedDocument, TypstError> {
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(self);
+        output.map_err(|errors| self.error(&errors, &warnings))
+    }
+
+    /// Exports laid-out pages as PDF.
+    pub fn export(&self, document: &PagedDocument) -> Result<Vec<u8>, TypstError> {
+        typst_pdf::pdf(document, &pdf_options(self.date)).map_err(|errors| self.error(&errors, &[]))
     }
 
     /// Formats diagnostics with snippets into a [`TypstError`].
