@@ -173,3 +173,20 @@ fn ctrl_c_leaves_only_whole_pdfs() {
         .success()
         .stderr(contains(format!("{} unchanged", pdfs.len())));
 }
+
+#[test]
+fn all_sample_letters_render() {
+    let out = tempfile::tempdir().unwrap();
+    letterpress()
+        .arg("batch")
+        .arg(repo().join("letters"))
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(contains("5 rendered, 0 unchanged, 0 failed"));
+    for name in ["cafcass-greater-london", "sample-northmoor", "sample-southfield"] {
+        let text = pdf_text(&out.path().join(format!("{name}.pdf")));
+        assert!(text.contains("Yours sincerely"), "{name}");
+    }
+}
