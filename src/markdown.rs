@@ -71,7 +71,7 @@ pub fn to_typst(markdown: &str, lead: Option<&str>, options: MarkdownOptions) ->
 }
 
 /// The one place that decides which Markdown extensions letters accept.
-fn parser_options(options: MarkdownOptions) -> Options {
+pub fn parser_options(options: MarkdownOptions) -> Options {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -133,7 +133,7 @@ fn ctrl_c_leaves_only_whole_pdfs() {
     for i in 0..150 {
         std::fs::write(letters.join(format!("copy-{i:03}.toml")), &demo).unwrap();
     }
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
         .current_dir(project.path())
         .args(["batch", "letters", "-o", "out", "--jobs", "2", "--quiet"])
         .stderr(std::process::Stdio::piped())

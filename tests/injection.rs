@@ -6,13 +6,13 @@
 //! or markup can ever start), and must read back as the input. The expensive
 //! oracle is a full typst layout, run on fewer cases.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
+mod layout;
+
+use layout::layout_markdown;
 use letterpress::escape;
-use letterpress::finding::Date;
 use letterpress::markdown::{self, MarkdownOptions};
-use letterpress::world::Typesetter;
 use proptest::prelude::*;
 use typst::syntax::{SyntaxKind, SyntaxNode, ast};
 
@@ -103,34 +103,6 @@ proptest! {
         let converted = markdown::to_typst(&input, Some("Lead: #x "), MarkdownOptions::default());
         let tree = typst::syntax::parse(&converted.markup);
         prop_assert!(tree.errors_and_warnings().0.is_empty(), "{:?} in\n{}", tree.errors_and_warnings().0, converted.markup);
-    }
-}
-
-/// Lays out converted Markdown on its own page and returns the page text.
-fn layout_markdown(markdown: &str) -> Result<String, String> {
-    let converted = markdown::to_typst(markdown, None, MarkdownOptions::default());
-    let source = format!("#set text(font: \"Liberation Sans\")\n{}", converted.markup);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let date = Date { year: 2010, month: 12, day: 1 };
-    let world = Typesetter::shared().world(root, source, date, "markdown");
-    let document = world.layout().map_err(|e| e.report)?;
-    let mut text = String::new();
-    for page in document.pages() {
-        frame_text(&page.frame, &mut text);
-    }
-    Ok(text)
-}
-
-fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
-    for (_, item) in frame.items() {
-        match item {
-            typst::layout::FrameItem::Group(group) => frame_text(&group.frame, out),
-            typst::layout::FrameItem::Text(text) => {
-                out.push_str(&text.text);
-                out.push(' ');
-            }
-            _ => {}
-        }
     }
 }
 
