@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::batch::{self, BatchOptions, LetterResult, Outcome};
-use crate::diagnostic::display_path;
+use crate::diagnostic::{FileProblems, display_path};
 use crate::project::Project;
 use crate::render::{LetterError, Renderer, output_path};
 
@@ -45,6 +45,29 @@ pub enum Command {
         /// Print the generated typst source to stdout instead of writing a PDF.
         #[arg(long)]
         emit_typst: bool,
+    },
+    /// Check finding files without rendering them: every problem, with its line.
+    ///
+    /// Exit code 0 when clean, 1 when any file has errors (or warnings, with
+    /// --deny-warnings).
+    ///
+    /// Example: letterpress check letters/
+    Check {
+        /// Finding files or folders of them (default: letters).
+        #[arg(default_value = "letters")]
+        paths: Vec<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Create a new finding file with every field, commented, to fill in.
+    ///
+    /// Refuses to overwrite an existing file.
+    ///
+    /// Example: letterpress new letters/north-east.toml
+    New {
+        /// Where to create it.
+        path: PathBuf,
     },
     /// Render every finding file under a folder, in parallel.
     ///
@@ -83,6 +106,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Render { finding, output, emit_typst } => {
             render(&finding, output.as_deref(), emit_typst)
         }
+        Command::Check { paths, deny_warnings } => check(&paths, deny_warnings),
+        Command::New { path } => new_finding(&path),
         Command::Batch { dir, output, jobs, force, quiet } => {
             batch(&dir, output.as_deref(), jobs, force, quiet)
         }
@@ -216,6 +241,103 @@ fn batch(
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match batch::find_findings(path) {
+                Ok(found) => files.extend(found),
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return ExitCode::from(EXIT_INVALID);
+                }
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut renderers: Vec<(PathBuf, Result<Renderer, String>)> = Vec::new();
+    let (mut errors, mut warnings) = (0, 0);
+    for file in &files {
+        let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let index = match renderers.iter().position(|(d, _)| *d == dir) {
+            Some(index) => index,
+            None => {
+                renderers.push((dir.clone(), renderer_for(&dir)));
+                renderers.len() - 1
+            }
+        };
+        let problems = match &renderers[index].1 {
+            Ok(renderer) => renderer.check(file),
+            Err(message) => {
+                eprintln!("error: {message}");
+                errors += 1;
+                continue;
+            }
+        };
+        let (file_errors, file_warnings) = problems.counts();
+        errors += file_errors;
+        warnings += file_warnings;
+        if !problems.problems.is_empty() {
+            emit_problems(&problems);
+        }
+    }
+    eprintln!(
+        "checked {} finding file{}: {errors} error{}, {warnings} warning{}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    );
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A commented finding file with every field, for `letterpress new`.
+const SCAFFOLD: &str = include_str!("scaffold.toml");
+
+fn new_finding(path: &Path) -> ExitCode {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(err) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: cannot create {}: {err}", dir.display());
+        return ExitCode::from(EXIT_INTERNAL);
+    }
+    // `create_new` fails if the file exists, so nothing is ever overwritten,
+    // even if it appears between a check and the write.
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(path);
+    match file.and_then(|mut f| std::io::Write::write_all(&mut f, SCAFFOLD.as_bytes())) {
+        Ok(()) => {
+            eprintln!(
+                "created {}; fill in the TODOs, then run: letterpress check {0}",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!("error: {} already exists; not overwriting it", path.display());
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(err) => {
+            eprintln!("error: cannot write {}: {err}", path.display());
+            ExitCode::from(EXIT_INTERNAL)
+        }
+    }
+}
+
+/// Prints a file's problems with snippets (colour only on a terminal).
+fn emit_problems(problems: &FileProblems) {
+    let choice =
+        if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+    let mut stderr = StandardStream::stderr(choice);
+    if problems.emit(&mut stderr).is_err() {
+        eprintln!("{problems}");
     }
 }
 

@@ -47,6 +47,15 @@ impl Problem {
         Self { severity: Severity::Error, field, message: message.into(), span, hint: None }
     }
 
+    /// Creates a warning about `field` at `span`.
+    pub fn warning(
+        field: Option<String>,
+        message: impl Into<String>,
+        span: Option<Range<usize>>,
+    ) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(field, message, span) }
+    }
+
     /// Adds advice on how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -69,6 +78,12 @@ impl FileProblems {
     /// Whether any problem stops the letter.
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// How many errors and how many warnings there are.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self.problems.iter().filter(|p| p.severity == Severity::Error).count();
+        (errors, self.problems.len() - errors)
     }
 
     /// Line and column (both 1-based) of a byte offset.

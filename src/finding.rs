@@ -12,16 +12,14 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{FileProblems, Problem};
+use crate::diagnostic::{FileProblems, Problem, Severity};
 
 /// One post-inspection monitoring letter, as written by the inspector.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The date printed on the letter; also the PDF's creation date.
     pub date: Date,
     /// Name of the wording template under `templates/` (without `.typ.tera`).
-    #[serde(default)]
     pub template: Option<String>,
     /// Who the letter goes to.
     pub recipient: Recipient,
@@ -34,10 +32,9 @@ pub struct Finding {
     /// The inspectorate's judgement of progress over all areas.
     pub overall: Judgement,
     /// Copies to, one entry per line.
-    #[serde(default)]
     pub cc: Vec<String>,
     /// The areas for improvement, in the order of the inspection report.
-    #[serde(default, rename = "area")]
+    #[serde(rename = "area")]
     pub areas: Vec<Area>,
 }
 
@@ -291,17 +288,12 @@ impl Finding {
     }
 
     /// Parses and validates finding-file text; `path` names it in messages.
+    /// Warnings are dropped; use [`check`] to see them.
     pub fn parse(path: &Path, text: String) -> Result<Finding, FileProblems> {
-        let fail = |problems, text| FileProblems { path: path.to_path_buf(), text, problems };
-        let finding: Finding = match toml::from_str(&text) {
-            Ok(finding) => finding,
-            Err(err) => {
-                let problem = problem_from_toml(&err);
-                return Err(fail(vec![problem], text));
-            }
-        };
-        let problems = finding.check(&SpanIndex::new(&text));
-        if problems.is_empty() { Ok(finding) } else { Err(fail(problems, text)) }
+        match check(path, text) {
+            (Some(finding), problems) if !problems.has_errors() => Ok(finding),
+            (_, problems) => Err(problems),
+        }
     }
 
     /// Checks what the types alone cannot: content and the order of dates.
@@ -376,6 +368,184 @@ impl Finding {
         );
         problems
     }
+
+    /// Entries that are empty or repeated, an overall judgement that does
+    /// not match the areas, and Markdown the letter cannot show.
+    fn check_entries_and_prose(&self, spans: &SpanIndex<'_>) -> Vec<Problem> {
+        use Key::{Field as F, Index as I};
+        let mut problems = Vec::new();
+        for (name, list) in
+            [("assessed", &self.visit.assessed), ("met", &self.visit.met), ("cc", &self.cc)]
+        {
+            let path_of = |i| {
+                if name == "cc" { vec![F("cc"), I(i)] } else { vec![F("visit"), F(name), I(i)] }
+            };
+            for (i, entry) in list.iter().enumerate() {
+                if entry.trim().is_empty() {
+                    problems.push(Problem::error(
+                        Some(field_name(&path_of(i))),
+                        "this entry is empty",
+                        spans.find(&path_of(i)),
+                    ));
+                } else if list[..i].contains(entry) {
+                    problems.push(Problem::warning(
+                        Some(field_name(&path_of(i))),
+                        format!("`{entry}` is listed twice"),
+                        spans.find(&path_of(i)),
+                    ));
+                }
+            }
+        }
+        let summary = crate::wording::Summary::of(self.areas.iter().map(|a| a.judgement));
+        if let Some(most) = summary.parts.first()
+            && summary.parts.iter().all(|p| p.count < most.count || p.judgement != self.overall)
+        {
+            problems.push(
+                Problem::warning(
+                    Some("overall".into()),
+                    format!(
+                        "overall judgement `{}` differs from the most common area judgement `{}` ({} of {} areas)",
+                        self.overall, most.judgement, most.count, summary.total
+                    ),
+                    spans.find(&[F("overall")]),
+                )
+                .with_hint("check `overall`; the letter prints it as the overall progress"),
+            );
+        }
+        for (i, area) in self.areas.iter().enumerate() {
+            for (name, prose) in [("reported", &area.reported), ("progress", &area.progress)] {
+                let path = [F("area"), I(i), F(name)];
+                let value = spans.find(&path);
+                let converted = crate::markdown::to_typst(prose, None, Default::default());
+                for warning in converted.warnings {
+                    let span = value.clone().map(|v| spans.inside_string(v, warning.range));
+                    problems.push(Problem::warning(Some(field_name(&path)), warning.message, span));
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// Top-level keys of a finding file.
+const TOP_LEVEL_KEYS: &[&str] =
+    &["date", "template", "overall", "cc", "recipient", "inspection", "visit", "signatory", "area"];
+
+/// Parses and validates finding-file text, collecting every problem.
+///
+/// Syntax errors are all reported (toml recovers after each); then every
+/// section and every `[[area]]` is read on its own, so one mistake per
+/// section is reported in one pass rather than only the first in the file;
+/// then the cross-field checks and warnings run. The finding is returned
+/// when it could be read, even with warnings.
+pub fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
+    let (finding, mut problems) = {
+        let (table, syntax) = toml::de::DeTable::parse_recoverable(&text);
+        let mut problems: Vec<Problem> = syntax.iter().map(problem_from_toml).collect();
+        let finding = if problems.is_empty() { read_sections(table, &mut problems) } else { None };
+        if let Some(finding) = &finding {
+            let spans = SpanIndex::new(&text);
+            problems.extend(finding.check(&spans));
+            problems.extend(finding.check_entries_and_prose(&spans));
+        }
+        (finding, problems)
+    };
+    problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+    let finding = finding.filter(|_| problems.iter().all(|p| p.severity != Severity::Error));
+    (finding, FileProblems { path: path.to_path_buf(), text, problems })
+}
+
+/// Reads each top-level section on its own, collecting a problem for every
+/// section that fails.
+fn read_sections(
+    table: toml::Spanned<toml::de::DeTable<'_>>,
+    problems: &mut Vec<Problem>,
+) -> Option<Finding> {
+    use serde::de::IntoDeserializer;
+    let mut entries: Vec<(String, toml::Spanned<toml::de::DeValue<'_>>)> = Vec::new();
+    for (key, value) in table.into_inner() {
+        let name = key.get_ref().to_string();
+        if TOP_LEVEL_KEYS.contains(&name.as_str()) {
+            entries.push((name, value));
+        } else {
+            let mut problem =
+                Problem::error(None, format!("unknown field `{name}`"), Some(key.span()));
+            if let Some(hint) = did_you_mean(&name, TOP_LEVEL_KEYS) {
+                problem = problem.with_hint(hint);
+            }
+            problems.push(problem);
+        }
+    }
+    let mut take =
+        |key: &str| entries.iter().position(|(k, _)| k == key).map(|i| entries.swap_remove(i).1);
+    fn read<T: serde::de::DeserializeOwned>(
+        key: &str,
+        value: Option<toml::Spanned<toml::de::DeValue<'_>>>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
+        let Some(value) = value else {
+            problems.push(
+                Problem::error(Some(key.into()), format!("missing field `{key}`"), None)
+                    .with_hint("add the field; the README lists every required field"),
+            );
+            return None;
+        };
+        T::deserialize(value.into_deserializer())
+            .map_err(|err| problems.push(problem_from_toml(&err)))
+            .ok()
+    }
+    let date = read::<Date>("date", take("date"), problems);
+    let template = take("template").and_then(|v| read::<String>("template", Some(v), problems));
+    let overall = read::<Judgement>("overall", take("overall"), problems);
+    let cc = take("cc").map_or(Some(Vec::new()), |v| read::<Vec<String>>("cc", Some(v), problems));
+    let recipient = read::<Recipient>("recipient", take("recipient"), problems);
+    let inspection = read::<Inspection>("inspection", take("inspection"), problems);
+    let visit = read::<Visit>("visit", take("visit"), problems);
+    let signatory = read::<Signatory>("signatory", take("signatory"), problems);
+    let areas = match take("area") {
+        None => Some(Vec::new()),
+        Some(value) => {
+            let span = value.span();
+            match value.into_inner() {
+                toml::de::DeValue::Array(items) => {
+                    let areas: Vec<Option<Area>> = items
+                        .into_iter()
+                        .map(|item| read::<Area>("area", Some(item), problems))
+                        .collect();
+                    areas.into_iter().collect()
+                }
+                _ => {
+                    problems.push(Problem::error(
+                        Some("area".into()),
+                        "expected [[area]] tables",
+                        Some(span),
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    Some(Finding {
+        date: date?,
+        template,
+        recipient: recipient?,
+        inspection: inspection?,
+        visit: visit?,
+        signatory: signatory?,
+        overall: overall?,
+        cc: cc?,
+        areas: areas?,
+    })
+}
+
+/// "did you mean `x`?" for a misspelt name, when one candidate is close.
+fn did_you_mean(name: &str, candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
 /// Reads a finding file's text, reporting a missing or unreadable file as a
@@ -395,12 +565,24 @@ pub fn read_text(path: &Path) -> Result<String, FileProblems> {
 /// Turns a toml parse or deserialisation error into a located problem.
 fn problem_from_toml(err: &toml::de::Error) -> Problem {
     let message = err.message().trim_end_matches('.').replace('\n', " ");
-    let hint = if message.starts_with("unknown field") {
-        Some("check the spelling; the README lists every field")
+    // serde names the unknown word and the allowed ones in backticks.
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let suggestion = match quoted.split_first() {
+        Some((unknown, allowed))
+            if message.starts_with("unknown field") || message.starts_with("unknown variant") =>
+        {
+            did_you_mean(unknown, allowed)
+        }
+        _ => None,
+    };
+    let hint = if let Some(suggestion) = suggestion {
+        Some(suggestion)
+    } else if message.starts_with("unknown field") {
+        Some("check the spelling; the README lists every field".to_owned())
     } else if message.starts_with("missing field") {
-        Some("add the field; the README lists every required field")
+        Some("add the field; the README lists every required field".to_owned())
     } else if message.contains("unknown variant") {
-        Some("use one of the listed values")
+        Some("use one of the listed values".to_owned())
     } else {
         None
     };
@@ -438,12 +620,28 @@ fn field_name(path: &[Key<'_>]) -> String {
 
 /// The parsed TOML document, kept to find where a field was written.
 struct SpanIndex<'a> {
+    text: &'a str,
     root: Option<toml::Spanned<toml::de::DeTable<'a>>>,
 }
 
 impl<'a> SpanIndex<'a> {
     fn new(text: &'a str) -> Self {
-        Self { root: toml::de::DeTable::parse(text).ok() }
+        Self { text, root: toml::de::DeTable::parse(text).ok() }
+    }
+
+    /// Maps a byte range inside a string's content to the file, given the
+    /// span of the string value (with its quotes). Exact for strings without
+    /// escapes; clamped to the value otherwise.
+    fn inside_string(&self, value: Range<usize>, inner: Range<usize>) -> Range<usize> {
+        let raw = self.text.get(value.clone()).unwrap_or_default();
+        let mut open = if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+        if open == 3 {
+            open +=
+                raw[3..].len() - raw[3..].trim_start_matches(['\r', '\n']).len().min(raw.len() - 3);
+        }
+        let start = (value.start + open + inner.start).min(value.end);
+        let end = (value.start + open + inner.end).min(value.end).max(start);
+        start..end
     }
 
     /// The span of the value at `path`, or of its nearest written parent.
@@ -557,8 +755,43 @@ progress = "It happens now."
             .replace("date = 2010-12-01", "date = 2010-11-01");
         let err = parse(&text).unwrap_err();
         let messages: Vec<_> = err.problems.iter().map(|p| p.field.clone().unwrap()).collect();
-        assert_eq!(messages, ["signatory.name", "visit.to", "date"]);
+        assert_eq!(messages, ["date", "visit.to", "signatory.name"]);
         assert_eq!(err.line_col(err.problems[1].span.clone().unwrap().start), (17, 6));
+    }
+
+    #[test]
+    fn mistakes_in_different_sections_are_all_reported() {
+        let text = MINIMAL
+            .replace("salutation = \"Dear A\"", "salutaton = \"Dear A\"")
+            .replace("week_commencing = 2009-12-07", "week_commencing = \"last year\"")
+            .replace("timescale = \"within 3 months\"", "timescale = \"soon\"")
+            .replace("overall = \"good\"", "overall = \"excelent\"")
+            .replace("[signatory]", "colour = \"blue\"\n[signatory]");
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.problems.len(), 5, "{err}");
+        let text = err.to_string();
+        assert!(text.contains("did you mean `salutation`?"), "{text}");
+        assert!(
+            text.contains("did you mean `excellent`?") || text.contains("`outstanding`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn warnings_do_not_stop_the_letter() {
+        let text = MINIMAL
+            .replace("overall = \"good\"", "overall = \"inadequate\"")
+            .replace("met = [\"managers\"]", "met = [\"managers\", \"managers\"]")
+            .replace("It happens now.", "It happens now. ![photo](x.png)");
+        let (finding, problems) = check(&PathBuf::from("t.toml"), text);
+        assert!(finding.is_some());
+        let messages: Vec<_> = problems.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("differs from the most common"));
+        assert!(messages[1].contains("listed twice"));
+        assert!(messages[2].contains("image `x.png` cannot be shown"));
+        let image = problems.problems[2].span.clone().unwrap();
+        assert_eq!(&problems.text[image], "![photo](x.png)");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{FileProblems, display_path};
+use crate::diagnostic::{FileProblems, Problem, display_path};
 use crate::finding::Finding;
 use crate::project::Project;
 use crate::template::{TemplateError, Templates};
@@ -59,6 +59,26 @@ impl Renderer {
     /// Reads and validates a finding file.
     pub fn load(&self, finding_path: &Path) -> Result<Finding, LetterError> {
         Finding::load(&display_path(finding_path)).map_err(|e| LetterError::Finding(Box::new(e)))
+    }
+
+    /// Every problem of a finding file without rendering it: the file's own
+    /// errors and warnings, then whether its wording template exists and
+    /// renders.
+    pub fn check(&self, finding_path: &Path) -> FileProblems {
+        let shown = display_path(finding_path);
+        let text = match crate::finding::read_text(&shown) {
+            Ok(text) => text,
+            Err(problems) => return problems,
+        };
+        let (finding, mut problems) = crate::finding::check(&shown, text);
+        if let Some(finding) = finding
+            && let Err(err) = self.source(&finding)
+        {
+            let span = problems.text.find("\ntemplate").map(|at| at + 1..at + 9);
+            let field = matches!(err, TemplateError::Unknown { .. }).then(|| "template".to_owned());
+            problems.problems.push(Problem::error(field, err.to_string(), span));
+        }
+        problems
     }
 
     /// The typst source of a letter, as the wording template produces it.

@@ -209,3 +209,25 @@ fn layout_errors_name_the_layout_line() {
         .stderr(contains(format!("templates/layout.typ:{line}:")));
     assert!(!project.path().join("out").exists());
 }
+
+#[test]
+fn new_scaffolds_a_valid_finding_and_never_overwrites() {
+    let project = project_copy();
+    let run = || {
+        let mut cmd = letterpress();
+        cmd.current_dir(project.path()).args(["new", "letters/drafts/north.toml"]);
+        cmd
+    };
+    run().assert().success();
+    let path = project.path().join("letters/drafts/north.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("TODO"));
+    letterpress()
+        .current_dir(project.path())
+        .args(["check", "letters/drafts/north.toml"])
+        .assert()
+        .success();
+    std::fs::write(&path, "my own draft").unwrap();
+    run().assert().code(1).stderr(contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "my own draft");
+}
