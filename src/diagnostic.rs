@@ -107,8 +107,13 @@ impl FileProblems {
                     Some(field) => label.with_message(format!("in `{field}`")),
                     None => label,
                 }]);
-            } else if let Some(field) = &problem.field {
-                diagnostic = diagnostic.with_notes(vec![format!("in `{field}`")]);
+            } else {
+                // No place in the file: still name the file (and field).
+                let place = match &problem.field {
+                    Some(field) => format!("in `{field}` of {}", self.path.display()),
+                    None => format!("in {}", self.path.display()),
+                };
+                diagnostic = diagnostic.with_notes(vec![place]);
             }
             if let Some(hint) = &problem.hint {
                 diagnostic.notes.push(format!("hint: {hint}"));

@@ -311,7 +311,7 @@ impl Finding {
         use Key::{Field as F, Index as I};
         if self.areas.is_empty() {
             require(
-                &[],
+                &[F("area")],
                 false,
                 "the letter has no areas for improvement",
                 Some("add at least one [[area]] table"),
@@ -353,18 +353,27 @@ impl Finding {
         }
         let from = &[F("visit"), F("from")][..];
         let to = &[F("visit"), F("to")][..];
-        require(to, self.visit.from <= self.visit.to, "the visit ends before it starts", None);
+        let (visit_from, visit_to) = (self.visit.from, self.visit.to);
+        require(
+            to,
+            visit_from <= visit_to,
+            &format!("the visit ends ({visit_to}) before it starts ({visit_from})"),
+            Some("check visit.from and visit.to"),
+        );
+        let week = self.inspection.week_commencing;
         require(
             from,
-            self.inspection.week_commencing < self.visit.from,
-            "the monitoring visit is not after the inspection",
+            week < visit_from,
+            &format!(
+                "the monitoring visit ({visit_from}) is not after the inspection week ({week})"
+            ),
             Some("check inspection.week_commencing and visit.from"),
         );
         require(
             &[F("date")],
-            self.visit.to <= self.date,
-            "the letter is dated before the end of the visit",
-            None,
+            visit_to <= self.date,
+            &format!("the letter is dated {} but the visit ends on {visit_to}", self.date),
+            Some("a letter reports on a visit that has ended: check date and visit.to"),
         );
         problems
     }
@@ -470,28 +479,39 @@ fn read_sections(
         } else {
             let mut problem =
                 Problem::error(None, format!("unknown field `{name}`"), Some(key.span()));
-            if let Some(hint) = did_you_mean(&name, TOP_LEVEL_KEYS) {
-                problem = problem.with_hint(hint);
-            }
+            problem = problem.with_hint(did_you_mean(&name, TOP_LEVEL_KEYS).unwrap_or_else(|| {
+                format!("the top-level fields are {}", TOP_LEVEL_KEYS.join(", "))
+            }));
             problems.push(problem);
         }
     }
     let mut take =
         |key: &str| entries.iter().position(|(k, _)| k == key).map(|i| entries.swap_remove(i).1);
+    /// Reads one section; errors without a span of their own get the
+    /// section's span and name.
     fn read<T: serde::de::DeserializeOwned>(
         key: &str,
         value: Option<toml::Spanned<toml::de::DeValue<'_>>>,
         problems: &mut Vec<Problem>,
     ) -> Option<T> {
         let Some(value) = value else {
-            problems.push(
-                Problem::error(Some(key.into()), format!("missing field `{key}`"), None)
-                    .with_hint("add the field; the README lists every required field"),
-            );
+            // A misspelt key was already reported with a "did you mean".
+            if !problems.iter().any(|p| p.hint.as_deref() == Some(&suggestion(key))) {
+                problems.push(
+                    Problem::error(Some(key.into()), format!("missing field `{key}`"), None)
+                        .with_hint("add the field; the README lists every required field"),
+                );
+            }
             return None;
         };
+        let span = value.span();
         T::deserialize(value.into_deserializer())
-            .map_err(|err| problems.push(problem_from_toml(&err)))
+            .map_err(|err| {
+                let mut problem = problem_from_toml(&err);
+                problem.span = problem.span.or(Some(span));
+                problem.field = Some(key.to_owned());
+                problems.push(problem);
+            })
             .ok()
     }
     let date = read::<Date>("date", take("date"), problems);
@@ -510,7 +530,10 @@ fn read_sections(
                 toml::de::DeValue::Array(items) => {
                     let areas: Vec<Option<Area>> = items
                         .into_iter()
-                        .map(|item| read::<Area>("area", Some(item), problems))
+                        .enumerate()
+                        .map(|(i, item)| {
+                            read::<Area>(&format!("area[{}]", i + 1), Some(item), problems)
+                        })
                         .collect();
                     areas.into_iter().collect()
                 }
@@ -545,7 +568,11 @@ fn did_you_mean(name: &str, candidates: &[&str]) -> Option<String> {
         .map(|c| (strsim::jaro_winkler(name, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+        .map(|(_, c)| suggestion(c))
+}
+
+fn suggestion(candidate: &str) -> String {
+    format!("did you mean `{candidate}`?")
 }
 
 /// Reads a finding file's text, reporting a missing or unreadable file as a
@@ -564,7 +591,7 @@ pub fn read_text(path: &Path) -> Result<String, FileProblems> {
 
 /// Turns a toml parse or deserialisation error into a located problem.
 fn problem_from_toml(err: &toml::de::Error) -> Problem {
-    let message = err.message().trim_end_matches('.').replace('\n', " ");
+    let message = plain_message(err.message().trim_end_matches('.').replace('\n', " "));
     // serde names the unknown word and the allowed ones in backticks.
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let suggestion = match quoted.split_first() {
@@ -577,6 +604,13 @@ fn problem_from_toml(err: &toml::de::Error) -> Problem {
     };
     let hint = if let Some(suggestion) = suggestion {
         Some(suggestion)
+    } else if let Some(key) = quoted
+        .first()
+        .filter(|k| message.starts_with("unknown field") && TOP_LEVEL_KEYS.contains(k))
+    {
+        Some(format!(
+            "`{key}` is a top-level field: move it above the first [table] header, or it belongs to that table"
+        ))
     } else if message.starts_with("unknown field") {
         Some("check the spelling; the README lists every field".to_owned())
     } else if message.starts_with("missing field") {
@@ -590,6 +624,23 @@ fn problem_from_toml(err: &toml::de::Error) -> Problem {
     match hint {
         Some(hint) => problem.with_hint(hint),
         None => problem,
+    }
+}
+
+/// Says serde's and toml's type errors in the finding file's own terms.
+fn plain_message(message: String) -> String {
+    let judgements = Judgement::ALL.map(|j| format!("`{j}`")).join(", ");
+    if message == "wanted string or table" {
+        format!("expected a judgement, one of {judgements}")
+    } else if message.contains("expected a TOML datetime") {
+        format!(
+            "{}; write a date like 2010-12-01, without quotes",
+            message.replace(", expected a TOML datetime", "")
+        )
+    } else if message.ends_with("expected a sequence") {
+        message.replace("expected a sequence", "expected a list like [\"first\", \"second\"]")
+    } else {
+        message
     }
 }
 
@@ -615,7 +666,7 @@ fn field_name(path: &[Key<'_>]) -> String {
             Key::Index(i) => name.push_str(&format!("[{}]", i + 1)),
         }
     }
-    if name.is_empty() { "(top level)".into() } else { name }
+    name
 }
 
 /// The parsed TOML document, kept to find where a field was written.

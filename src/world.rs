@@ -100,6 +100,8 @@ fn pdf_options(date: Date) -> PdfOptions {
         ident: Smart::Auto,
         creator: Smart::Custom(Some(format!("letterpress {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(letter_datetime(date))),
+        standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
+            .expect("UA-1 alone is valid"),
         ..PdfOptions::default()
     }
 }

@@ -22,20 +22,18 @@ pub fn letterpress() -> Command {
     Command::cargo_bin("letterpress").expect("binary is built")
 }
 
-/// A scratch copy of the demo project (config, templates, letters), so tests
-/// can add or break files without touching the repository.
+/// A scratch copy of the demo project (config, templates and the demo
+/// letter), so tests can add or break files without touching the repository.
 pub fn project_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::copy(repo().join("letterpress.toml"), dir.path().join("letterpress.toml")).unwrap();
-    for sub in ["templates", "letters"] {
-        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-        for entry in std::fs::read_dir(repo().join(sub)).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
-                std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name())).unwrap();
-            }
-        }
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    for entry in std::fs::read_dir(repo().join("templates")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join("templates").join(entry.file_name())).unwrap();
     }
+    std::fs::create_dir_all(dir.path().join("letters")).unwrap();
+    std::fs::copy(demo_finding(), dir.path().join("letters/cafcass-greater-london.toml")).unwrap();
     dir
 }
 
