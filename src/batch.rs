@@ -12,10 +12,9 @@ use std::collections::BTreeMap;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::diagnostic::display_path;
@@ -33,6 +32,8 @@ pub struct BatchOptions {
     pub output: PathBuf,
     /// Render every letter, even unchanged ones.
     pub force: bool,
+    /// Letters rendered at once (default: one per core).
+    pub jobs: Option<usize>,
 }
 
 /// What happened to one letter.
@@ -96,6 +97,12 @@ pub enum BatchError {
         /// Why.
         source: std::io::Error,
     },
+    /// Worker threads could not be started.
+    #[error("cannot start worker threads: {source}")]
+    Threads {
+        /// Why.
+        source: std::io::Error,
+    },
     /// The manifest could not be written.
     #[error("cannot write {}: {source}", .path.display())]
     Write {
@@ -127,7 +134,7 @@ pub fn find_findings(dir: &Path) -> Result<Vec<PathBuf>, BatchError> {
     Ok(found)
 }
 
-/// Renders every finding file under `dir` on the current rayon pool.
+/// Renders every finding file under `dir` with `jobs` worker threads.
 ///
 /// `cancel` stops the run between letters (letters already started finish
 /// and are written whole); `on_done` is called as each letter finishes, from
@@ -145,38 +152,39 @@ pub fn run(
     let manifest_path = options.output.join(MANIFEST_FILE);
     let old = Manifest::load(&manifest_path);
     let new = Mutex::new(Manifest::default());
+    let key_of = |finding: &Path| {
+        let relative = finding.strip_prefix(dir).unwrap_or(finding);
+        relative.with_extension("pdf").to_string_lossy().replace('\\', "/")
+    };
 
-    let letters: Vec<LetterResult> = findings
-        .par_iter()
-        .map(|finding| {
-            let relative = finding.strip_prefix(dir).unwrap_or(finding);
-            let pdf = options.output.join(relative).with_extension("pdf");
-            let key = relative.with_extension("pdf").to_string_lossy().replace('\\', "/");
-            let outcome = if cancel.load(Ordering::Relaxed) {
-                Outcome::NotStarted
-            } else {
-                let (outcome, fingerprint) =
-                    render_one(renderer, finding, &pdf, shared, old.get(&key), options.force);
-                if let Some(fingerprint) = fingerprint {
-                    new.lock().unwrap_or_else(|e| e.into_inner()).insert(key, fingerprint);
-                }
-                // Layout caches are only worth keeping for the letters in
-                // flight; evicting keeps memory flat however long the run.
-                comemo::evict(10);
-                outcome
-            };
-            let result = LetterResult { finding: finding.clone(), pdf, outcome };
-            on_done(&result);
-            result
-        })
-        .collect();
+    let letter = |finding: &PathBuf| {
+        let key = key_of(finding);
+        let pdf = options.output.join(&key);
+        let outcome = if cancel.load(Ordering::Relaxed) {
+            Outcome::NotStarted
+        } else {
+            let (outcome, fingerprint) =
+                render_one(renderer, finding, &pdf, shared, old.get(&key), options.force);
+            if let Some(fingerprint) = fingerprint {
+                new.lock().unwrap_or_else(|e| e.into_inner()).insert(key, fingerprint);
+            }
+            // Caches only help the letters in flight; evicting keeps memory
+            // flat however long the run.
+            comemo::evict(2);
+            outcome
+        };
+        let result = LetterResult { finding: finding.clone(), pdf, outcome };
+        on_done(&result);
+        result
+    };
+    let letters = in_parallel(&findings, options.jobs, letter)
+        .map_err(|source| BatchError::Threads { source })?;
 
     let mut manifest = new.into_inner().unwrap_or_else(|e| e.into_inner());
     // Keep what the interrupted part of the run did not get to check.
     for letter in &letters {
         if matches!(letter.outcome, Outcome::NotStarted) {
-            let relative = letter.finding.strip_prefix(dir).unwrap_or(&letter.finding);
-            let key = relative.with_extension("pdf").to_string_lossy().replace('\\', "/");
+            let key = key_of(&letter.finding);
             if let Some(old) = old.get(&key) {
                 manifest.insert(key, old);
             }
@@ -186,6 +194,51 @@ pub fn run(
         manifest.save(&manifest_path)?;
     }
     Ok(BatchReport { letters, elapsed: started.elapsed() })
+}
+
+/// Maps `work` over `items` on `jobs` threads (one per core when `None`),
+/// keeping the items' order in the result.
+///
+/// A plain shared counter hands out the next item: each letter is one
+/// independent job of a few milliseconds, so nothing finer is needed, and
+/// every compile runs at the bottom of its own thread's stack. (typst's
+/// layout grows its stack on the heap when it runs low, which nested
+/// work-stealing frames provoke: with rayon, 1,000 letters peaked at 690 MB.)
+fn in_parallel<T, R: Send>(
+    items: &[T],
+    jobs: Option<usize>,
+    work: impl Fn(&T) -> R + Sync,
+) -> std::io::Result<Vec<R>>
+where
+    T: Sync,
+{
+    let threads = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                std::thread::Builder::new()
+                    // The main thread's usual stack: long letters recurse deeply.
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, || {
+                        loop {
+                            let index = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(index) else { break };
+                            let result = work(item);
+                            done.lock().unwrap_or_else(|e| e.into_inner()).push((index, result));
+                        }
+                    })
+            })
+            .collect::<std::io::Result<_>>()?;
+        drop(workers);
+        Ok::<_, std::io::Error>(())
+    })?;
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(index, _)| *index);
+    Ok(done.into_iter().map(|(_, result)| result).collect())
 }
 
 /// Renders one letter unless its fingerprint matches; returns the outcome and

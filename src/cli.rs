@@ -169,6 +169,7 @@ fn batch(
     let options = BatchOptions {
         output: output.map_or_else(|| renderer.project().root.join("out"), Path::to_path_buf),
         force,
+        jobs,
     };
     let total = batch::find_findings(dir).map(|f| f.len()).unwrap_or(0);
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
@@ -198,14 +199,7 @@ fn batch(
             (None, None) => {}
         }
     };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build();
-    let result = match pool {
-        Ok(pool) => pool.install(|| batch::run(&renderer, dir, &options, &CANCEL, &on_done)),
-        Err(err) => {
-            eprintln!("error: cannot start worker threads: {err}");
-            return ExitCode::from(EXIT_INTERNAL);
-        }
-    };
+    let result = batch::run(&renderer, dir, &options, &CANCEL, &on_done);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -128,7 +128,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut temp = builder.tempfile_in(dir)?;
     temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
+    // No fsync: the rename already guarantees that readers and interrupted
+    // runs see either the old PDF or the whole new one; an fsync per letter
+    // would cost more than typst's layout and only guards against power loss.
     temp.persist(path).map_err(|err| err.error)?;
     Ok(())
 }

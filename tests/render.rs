@@ -231,3 +231,29 @@ fn new_scaffolds_a_valid_finding_and_never_overwrites() {
     run().assert().code(1).stderr(contains("already exists"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "my own draft");
 }
+
+#[test]
+fn the_layout_cannot_read_outside_the_project_or_load_packages() {
+    let project = project_copy();
+    let layout = project.path().join("templates/layout.typ");
+    let original = std::fs::read_to_string(&layout).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "top secret").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), project.path().join("link.txt"))
+        .unwrap();
+    let attempts = [
+        ("#let leak = read(\"/link.txt\")", "failed to load file (access denied)"),
+        ("#let leak = read(\"../../etc/hostname\")", "would escape the project root"),
+        ("#import \"@preview/cetz:0.3.0\": canvas", "packages are not available"),
+    ];
+    for (code, message) in attempts {
+        std::fs::write(&layout, format!("{code}\n{original}")).unwrap();
+        letterpress()
+            .current_dir(project.path())
+            .args(["render", "letters/cafcass-greater-london.toml"])
+            .assert()
+            .code(1)
+            .stderr(contains(message));
+    }
+    assert!(!project.path().join("out").exists());
+}
