@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::batch::{self, BatchOptions, LetterResult, Outcome};
+use crate::builtin;
 use crate::diagnostic::{FileProblems, display_path};
 use crate::project::Project;
 use crate::render::{LetterError, Renderer, output_path};
@@ -25,6 +26,10 @@ use crate::render::{LetterError, Renderer, output_path};
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub struct Cli {
+    /// The project folder (holding letterpress.toml); by default the nearest
+    /// one above the files named.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -59,6 +64,31 @@ pub enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Create a project: letterpress.toml, an example letter and templates/.
+    ///
+    /// Refuses to overwrite existing files.
+    ///
+    /// Example: letterpress init my-office && cd my-office && letterpress render letters/example.toml
+    Init {
+        /// Folder to create the project in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// List the templates, or copy a built-in one into templates/ to edit it.
+    ///
+    /// Example: letterpress templates --eject monitoring.typ.tera
+    Templates {
+        /// Copy this built-in template into the project's templates/ folder.
+        #[arg(long, value_name = "NAME")]
+        eject: Option<String>,
+    },
+    /// Print a shell completion script.
+    ///
+    /// Example: letterpress completions bash > ~/.local/share/bash-completion/completions/letterpress
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
     /// Create a new finding file with every field, commented, to fill in.
     ///
@@ -102,27 +132,127 @@ const EXIT_INTERRUPTED: u8 = 130;
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let project = cli.project.as_deref();
     match cli.command {
-        Command::Render { finding, output, emit_typst } => {
-            render(&finding, output.as_deref(), emit_typst)
+        Command::Init { dir } => init(&dir),
+        Command::Templates { eject } => templates(project, eject.as_deref()),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "letterpress", &mut std::io::stdout());
+            ExitCode::SUCCESS
         }
-        Command::Check { paths, deny_warnings } => check(&paths, deny_warnings),
+        Command::Render { finding, output, emit_typst } => {
+            render(project, &finding, output.as_deref(), emit_typst)
+        }
+        Command::Check { paths, deny_warnings } => check(project, &paths, deny_warnings),
         Command::New { path } => new_finding(&path),
         Command::Batch { dir, output, jobs, force, quiet } => {
-            batch(&dir, output.as_deref(), jobs, force, quiet)
+            batch(project, &dir, output.as_deref(), jobs, force, quiet)
         }
     }
 }
 
-/// The renderer for the project containing `start`, or the message why not.
-fn renderer_for(start: &Path) -> Result<Renderer, String> {
+/// The project named with --project, or the one containing `start`.
+fn project_for(project: Option<&Path>, start: &Path) -> Result<Project, String> {
     let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
-    let project = Project::discover(start).map_err(|e| e.to_string())?;
-    Renderer::new(project).map_err(|e| e.to_string())
+    match project {
+        Some(dir) => Project::at(dir),
+        None => Project::discover(start),
+    }
+    .map_err(|e| e.to_string())
 }
 
-fn render(finding: &Path, output: Option<&Path>, emit_typst: bool) -> ExitCode {
-    let renderer = match renderer_for(finding.parent().unwrap_or(Path::new("."))) {
+/// The renderer for the project named or containing `start`, or why not.
+fn renderer_for(project: Option<&Path>, start: &Path) -> Result<Renderer, String> {
+    Renderer::new(project_for(project, start)?).map_err(|e| e.to_string())
+}
+
+fn init(dir: &Path) -> ExitCode {
+    let existing: Vec<String> = builtin::PROJECT_SKELETON
+        .iter()
+        .map(|file| dir.join(file.path))
+        .filter(|path| path.exists())
+        .map(|path| path.display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        eprintln!("error: not overwriting existing files: {}", existing.join(", "));
+        return ExitCode::from(EXIT_INVALID);
+    }
+    for file in builtin::PROJECT_SKELETON {
+        if let Err(err) = create_new(&dir.join(file.path), file.contents) {
+            eprintln!("error: {err}");
+            return ExitCode::from(EXIT_INTERNAL);
+        }
+    }
+    eprintln!(
+        "created a letterpress project in {}\nnext: edit letterpress.toml, then run `letterpress render letters/example.toml`",
+        dir.display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn templates(project: Option<&Path>, eject: Option<&str>) -> ExitCode {
+    let project = match project_for(project, Path::new(".")) {
+        Ok(project) => project,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let Some(name) = eject else {
+        for file in builtin::TEMPLATES {
+            let own = project.root.join(file.path).is_file();
+            println!(
+                "{}\t{}",
+                file.path,
+                if own { "project (overrides built-in)" } else { "built-in" }
+            );
+        }
+        return ExitCode::SUCCESS;
+    };
+    let Some(file) = builtin::template(&format!("templates/{name}")) else {
+        let names: Vec<&str> =
+            builtin::TEMPLATES.iter().filter_map(|f| f.path.strip_prefix("templates/")).collect();
+        eprintln!("error: no built-in template `{name}`; built-in: {}", names.join(", "));
+        return ExitCode::from(EXIT_INVALID);
+    };
+    let target = project.root.join(file.path);
+    match create_new(&target, file.contents) {
+        Ok(()) => {
+            eprintln!("copied {name} to {}; edit it there", display_path(&target).display());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+/// Writes a new file, creating its folder; never replaces an existing file,
+/// even one that appears between a check and the write.
+fn create_new(path: &Path, contents: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(path);
+    match file.and_then(|mut f| std::io::Write::write_all(&mut f, contents.as_bytes())) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(format!("{} already exists; not overwriting it", path.display()))
+        }
+        Err(err) => Err(format!("cannot write {}: {err}", path.display())),
+    }
+}
+
+fn render(
+    project: Option<&Path>,
+    finding: &Path,
+    output: Option<&Path>,
+    emit_typst: bool,
+) -> ExitCode {
+    let renderer = match renderer_for(project, finding.parent().unwrap_or(Path::new("."))) {
         Ok(renderer) => renderer,
         Err(message) => {
             eprintln!("error: {message}");
@@ -150,13 +280,14 @@ fn render(finding: &Path, output: Option<&Path>, emit_typst: bool) -> ExitCode {
 }
 
 fn batch(
+    project: Option<&Path>,
     dir: &Path,
     output: Option<&Path>,
     jobs: Option<usize>,
     force: bool,
     quiet: bool,
 ) -> ExitCode {
-    let renderer = match renderer_for(dir) {
+    let renderer = match renderer_for(project, dir) {
         Ok(renderer) => renderer,
         Err(message) => {
             eprintln!("error: {message}");
@@ -238,7 +369,7 @@ fn batch(
     }
 }
 
-fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
+fn check(project: Option<&Path>, paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -260,7 +391,7 @@ fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
         let index = match renderers.iter().position(|(d, _)| *d == dir) {
             Some(index) => index,
             None => {
-                renderers.push((dir.clone(), renderer_for(&dir)));
+                renderers.push((dir.clone(), renderer_for(project, &dir)));
                 renderers.len() - 1
             }
         };
@@ -297,16 +428,7 @@ fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
 const SCAFFOLD: &str = include_str!("scaffold.toml");
 
 fn new_finding(path: &Path) -> ExitCode {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Err(err) = std::fs::create_dir_all(dir)
-    {
-        eprintln!("error: cannot create {}: {err}", dir.display());
-        return ExitCode::from(EXIT_INTERNAL);
-    }
-    // `create_new` fails if the file exists, so nothing is ever overwritten,
-    // even if it appears between a check and the write.
-    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(path);
-    match file.and_then(|mut f| std::io::Write::write_all(&mut f, SCAFFOLD.as_bytes())) {
+    match create_new(path, SCAFFOLD) {
         Ok(()) => {
             eprintln!(
                 "created {}; fill in the TODOs, then run: letterpress check {0}",
@@ -314,13 +436,9 @@ fn new_finding(path: &Path) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!("error: {} already exists; not overwriting it", path.display());
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::from(EXIT_INVALID)
-        }
-        Err(err) => {
-            eprintln!("error: cannot write {}: {err}", path.display());
-            ExitCode::from(EXIT_INTERNAL)
         }
     }
 }

@@ -9,6 +9,7 @@
 //! file) → [`batch`] (a folder of letters) → [`cli`].
 
 pub mod batch;
+pub mod builtin;
 pub mod cli;
 pub mod diagnostic;
 pub mod escape;

@@ -65,7 +65,7 @@ pub struct Project {
 pub enum ProjectError {
     /// No `letterpress.toml` above the starting point.
     #[error(
-        "no {CONFIG_FILE} found in {} or any parent folder; letters must live inside a letterpress project",
+        "no {CONFIG_FILE} found in {} or any parent folder; create a project with `letterpress init`, or name one with --project DIR",
         .0.display()
     )]
     NotFound(PathBuf),
@@ -92,6 +92,17 @@ impl Project {
             .find(|dir| dir.join(CONFIG_FILE).is_file())
             .ok_or_else(|| ProjectError::NotFound(start.clone()))?
             .to_path_buf();
+        let config = load_config(&root.join(CONFIG_FILE))?;
+        Ok(Project { root, config })
+    }
+
+    /// The project whose `letterpress.toml` is directly in `dir`.
+    pub fn at(dir: &Path) -> Result<Project, ProjectError> {
+        let root = std::fs::canonicalize(dir)
+            .map_err(|source| ProjectError::Io { path: dir.to_path_buf(), source })?;
+        if !root.join(CONFIG_FILE).is_file() {
+            return Err(ProjectError::NotFound(root));
+        }
         let config = load_config(&root.join(CONFIG_FILE))?;
         Ok(Project { root, config })
     }

@@ -37,18 +37,61 @@ pub enum LetterError {
     },
 }
 
+/// Why a project's renderer could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A template does not parse.
+    #[error("{0}")]
+    Templates(#[from] TemplateError),
+    /// The project's fonts folder could not be read.
+    #[error("cannot read the fonts in {}: {source}", .dir.display())]
+    Fonts {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The fonts a project renders with.
+enum Fonts {
+    /// Only the embedded fonts: the process-wide instance.
+    Embedded(&'static Typesetter),
+    /// The embedded fonts and the project's own.
+    Project(Box<Typesetter>),
+}
+
 /// Renders the letters of one project.
 pub struct Renderer {
     project: Project,
     templates: Templates,
-    typesetter: &'static Typesetter,
+    fonts: Fonts,
 }
 
 impl Renderer {
-    /// Parses the project's templates; fonts are shared process-wide.
-    pub fn new(project: Project) -> Result<Renderer, TemplateError> {
+    /// Parses the project's templates and reads its extra fonts, if any.
+    pub fn new(project: Project) -> Result<Renderer, SetupError> {
         let templates = Templates::load(&project.templates_dir())?;
-        Ok(Renderer { project, templates, typesetter: Typesetter::shared() })
+        let dir = project.root.join("fonts");
+        let fonts = match Typesetter::with_fonts_from(&dir) {
+            Ok(Some(own)) => Fonts::Project(Box::new(own)),
+            Ok(None) => Fonts::Embedded(Typesetter::shared()),
+            Err(source) => return Err(SetupError::Fonts { dir, source }),
+        };
+        Ok(Renderer { project, templates, fonts })
+    }
+
+    /// The typesetter (fonts and typst library) letters are compiled with.
+    pub fn typesetter(&self) -> &Typesetter {
+        match &self.fonts {
+            Fonts::Embedded(shared) => shared,
+            Fonts::Project(own) => own,
+        }
+    }
+
+    /// The parsed templates.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
     }
 
     /// The project the renderer serves.
@@ -98,7 +141,7 @@ impl Renderer {
     pub fn pdf_of(&self, finding_path: &Path, finding: &Finding) -> Result<Vec<u8>, LetterError> {
         let source = self.source(finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
-        Ok(self.typesetter.compile(&self.project.root, source, finding.date, &name)?)
+        Ok(self.typesetter().compile(&self.project.root, source, finding.date, &name)?)
     }
 
     /// Renders the letter in `finding_path` and writes it to `output`.

@@ -61,25 +61,40 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Parses every `*.typ.tera` file under `dir`.
+    /// Parses the built-in templates and every `*.typ.tera` file under
+    /// `dir`; a file with a built-in template's name replaces it.
     pub fn load(dir: &Path) -> Result<Templates, TemplateError> {
         let mut tera = Tera::new();
         tera.autoescape_on([TEMPLATE_SUFFIX]);
         tera.set_escape_fn(|text, out| out.write_all(escape::markup(text).as_bytes()));
         register_filters(&mut tera);
         let prefix = dir.file_name().map_or(String::new(), |n| format!("{}/", n.to_string_lossy()));
-        let mut files = Vec::new();
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry
-                .map_err(|err| TemplateError::Io { dir: dir.to_path_buf(), source: err.into() })?;
-            let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file() && name.ends_with(TEMPLATE_SUFFIX) {
-                let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-                let name = relative.to_string_lossy().replace('\\', "/");
-                files.push((entry.path().to_path_buf(), format!("{prefix}{name}")));
+        let mut sources: std::collections::BTreeMap<String, String> = crate::builtin::TEMPLATES
+            .iter()
+            .filter_map(|file| {
+                let name = file.path.strip_prefix("templates/")?;
+                name.ends_with(TEMPLATE_SUFFIX)
+                    .then(|| (format!("{prefix}{name}"), file.contents.to_owned()))
+            })
+            .collect();
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                let entry = entry.map_err(|err| TemplateError::Io {
+                    dir: dir.to_path_buf(),
+                    source: err.into(),
+                })?;
+                let name = entry.file_name().to_string_lossy();
+                if entry.file_type().is_file() && name.ends_with(TEMPLATE_SUFFIX) {
+                    let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                    let name = relative.to_string_lossy().replace('\\', "/");
+                    let text = std::fs::read_to_string(entry.path()).map_err(|source| {
+                        TemplateError::Io { dir: entry.path().to_path_buf(), source }
+                    })?;
+                    sources.insert(format!("{prefix}{name}"), text);
+                }
             }
         }
-        tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str()))))
+        tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), text.as_str())))
             .map_err(tera_error)?;
         Ok(Templates { tera, prefix })
     }

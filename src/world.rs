@@ -57,6 +57,46 @@ impl Typesetter {
         Self { library: LazyHash::new(Library::default()), fonts }
     }
 
+    /// The embedded fonts plus the `.ttf`/`.otf` files in `dir` (a project's
+    /// `fonts/`), skipping faces the embedded fonts already provide. Returns
+    /// `None` when `dir` adds nothing, so the shared instance can be used.
+    pub fn with_fonts_from(dir: &Path) -> std::io::Result<Option<Self>> {
+        let mut typesetter = Self::new();
+        let mut added = false;
+        let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
+            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        paths.sort();
+        for path in paths {
+            let is_font = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"));
+            if !is_font {
+                continue;
+            }
+            let data = std::fs::read(&path)?;
+            // A copy of a built-in font (as in this repository's own fonts/)
+            // adds nothing; comparing bytes is cheaper than parsing.
+            if EMBEDDED_FONTS.contains(&data.as_slice()) {
+                continue;
+            }
+            for font in Font::iter(Bytes::new(data)) {
+                let info = font.info().clone();
+                let book = typesetter.fonts.book();
+                let known = book
+                    .select_family(&info.family.to_lowercase())
+                    .any(|i| book.info(i).is_some_and(|known| known.variant == info.variant));
+                if !known {
+                    typesetter.fonts.push((font, info));
+                    added = true;
+                }
+            }
+        }
+        Ok(added.then_some(typesetter))
+    }
+
     /// The process-wide instance: fonts are parsed once, however many letters.
     pub fn shared() -> &'static Typesetter {
         static SHARED: LazyLock<Typesetter> = LazyLock::new(Typesetter::new);
@@ -158,9 +198,22 @@ impl<'a> LetterWorld<'a> {
     }
 
     /// Lays the letter out into pages.
+    ///
+    /// A font the layout names but no font file provides is an error, not
+    /// typst's warning and silent fallback: a letter must look as designed.
     pub fn layout(&self) -> Result<PagedDocument, TypstError> {
         let Warned { output, warnings } = typst::compile::<PagedDocument>(self);
-        output.map_err(|errors| self.error(&errors, &warnings))
+        let document = output.map_err(|errors| self.error(&errors, &warnings))?;
+        let missing: Vec<SourceDiagnostic> = warnings
+            .into_iter()
+            .filter(|w| w.message.starts_with("unknown font family"))
+            .map(|mut w| {
+                w.severity = typst::diag::Severity::Error;
+                w.hint("add the font file to the project's fonts/ folder");
+                w
+            })
+            .collect();
+        if missing.is_empty() { Ok(document) } else { Err(self.error(&missing, &[])) }
     }
 
     /// Exports laid-out pages as PDF.
@@ -249,6 +302,12 @@ impl FileLoader for ProjectFiles {
         match id.root() {
             VirtualRoot::Project => {
                 let path = self.root.resolve(id.vpath())?;
+                // The project's own file wins; otherwise the built-in one.
+                if !path.exists()
+                    && let Some(file) = crate::builtin::template(id.vpath().get_without_slash())
+                {
+                    return Ok(Bytes::from_string(file.contents));
+                }
                 // FsRoot stops `..`, but not a symlink pointing outside.
                 if let Ok(real) = std::fs::canonicalize(&path)
                     && !real.starts_with(&self.canonical_root)
