@@ -32,7 +32,8 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let demo_path = root.join("letters/cafcass-greater-london.toml");
     let project = Project::discover(&root).expect("demo project");
-    let templates = Templates::load(&project.templates_dir()).expect("templates");
+    let templates =
+        Templates::load(&project.templates_dir(), project.config.markdown).expect("templates");
     let demo_text = std::fs::read_to_string(&demo_path).expect("demo finding");
     let demo = Finding::parse(&demo_path, demo_text.clone()).expect("demo parses");
     let typesetter = Typesetter::shared();

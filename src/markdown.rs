@@ -31,8 +31,10 @@ use crate::escape;
 /// of failing the compile.
 const MAX_NESTING: usize = 16;
 
-/// Choices that change how Markdown is read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Choices that change how Markdown is read (`[markdown]` in
+/// `letterpress.toml`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct MarkdownOptions {
     /// Turn straight quotes into curly ones and `--` into dashes.
     pub smart_punctuation: bool,
@@ -508,6 +510,13 @@ mod tests {
     #[test]
     fn footnotes_are_placed_at_their_reference() {
         assert_eq!(convert("a[^1]\n\n[^1]: note"), "a#footnote[note];");
+    }
+
+    #[test]
+    fn smart_punctuation_is_an_option() {
+        let smart = MarkdownOptions { smart_punctuation: true };
+        assert_eq!(to_typst("\"a\" -- b", None, smart).markup, "“a” – b");
+        assert_eq!(convert("\"a\" -- b"), "\\\"a\\\" \\-\\- b");
     }
 
     #[test]

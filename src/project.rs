@@ -45,6 +45,9 @@ pub struct Config {
     /// Template used when a finding names none.
     #[serde(default = "default_template")]
     pub default_template: String,
+    /// How prose fields are read.
+    #[serde(default)]
+    pub markdown: crate::markdown::MarkdownOptions,
 }
 
 fn default_template() -> String {

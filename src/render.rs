@@ -71,7 +71,7 @@ pub struct Renderer {
 impl Renderer {
     /// Parses the project's templates and reads its extra fonts, if any.
     pub fn new(project: Project) -> Result<Renderer, SetupError> {
-        let templates = Templates::load(&project.templates_dir())?;
+        let templates = Templates::load(&project.templates_dir(), project.config.markdown)?;
         let dir = project.root.join("fonts");
         let fonts = match Typesetter::with_fonts_from(&dir) {
             Ok(Some(own)) => Fonts::Project(Box::new(own)),

@@ -63,11 +63,11 @@ pub struct Templates {
 impl Templates {
     /// Parses the built-in templates and every `*.typ.tera` file under
     /// `dir`; a file with a built-in template's name replaces it.
-    pub fn load(dir: &Path) -> Result<Templates, TemplateError> {
+    pub fn load(dir: &Path, markdown: MarkdownOptions) -> Result<Templates, TemplateError> {
         let mut tera = Tera::new();
         tera.autoescape_on([TEMPLATE_SUFFIX]);
         tera.set_escape_fn(|text, out| out.write_all(escape::markup(text).as_bytes()));
-        register_filters(&mut tera);
+        register_filters(&mut tera, markdown);
         let prefix = dir.file_name().map_or(String::new(), |n| format!("{}/", n.to_string_lossy()));
         let mut sources: std::collections::BTreeMap<String, String> = crate::builtin::TEMPLATES
             .iter()
@@ -130,10 +130,10 @@ impl Templates {
     }
 }
 
-fn register_filters(tera: &mut Tera) {
-    tera.register_filter("markdown", |text: &str, kwargs: Kwargs, _: &State| {
+fn register_filters(tera: &mut Tera, options: MarkdownOptions) {
+    tera.register_filter("markdown", move |text: &str, kwargs: Kwargs, _: &State| {
         let lead: Option<&str> = kwargs.get("lead")?;
-        let converted = markdown::to_typst(text, lead, MarkdownOptions::default());
+        let converted = markdown::to_typst(text, lead, options);
         TeraResult::Ok(Value::safe_string(&converted.markup))
     });
     tera.register_filter("typst_str", |text: &str, _: Kwargs, _: &State| {
@@ -182,7 +182,7 @@ mod tests {
     fn render_with(judgements: &[Judgement]) -> String {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let project = Project::discover(root).unwrap();
-        let templates = Templates::load(&project.templates_dir()).unwrap();
+        let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
         let mut finding = Finding::load(&root.join("letters/cafcass-greater-london.toml")).unwrap();
         let template_area = finding.areas[0].clone();
         finding.areas = judgements
@@ -247,7 +247,7 @@ mod tests {
     fn unknown_template_lists_the_available_ones() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let project = Project::discover(root).unwrap();
-        let templates = Templates::load(&project.templates_dir()).unwrap();
+        let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
         let finding = Finding::load(&root.join("letters/cafcass-greater-london.toml")).unwrap();
         let err = templates.render("nope", &finding, &project.config).unwrap_err().to_string();
         assert_eq!(err, "unknown template `nope`; available: monitoring");
