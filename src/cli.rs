@@ -21,6 +21,7 @@ use crate::builtin;
 use crate::diagnostic::{FileProblems, display_path};
 use crate::project::Project;
 use crate::render::{LetterError, Renderer, output_path};
+use crate::watch;
 
 /// Turns inspection findings (TOML + Markdown) into formal letters as PDF.
 #[derive(Debug, Parser)]
@@ -50,6 +51,16 @@ pub enum Command {
         /// Print the generated typst source to stdout instead of writing a PDF.
         #[arg(long)]
         emit_typst: bool,
+    },
+    /// Re-render a letter whenever its finding file, templates, config or fonts change.
+    ///
+    /// Example: letterpress watch letters/cafcass-greater-london.toml -o out/
+    Watch {
+        /// The finding file (TOML).
+        finding: PathBuf,
+        /// Output folder, or a file name ending in .pdf (default: out/ in the project).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Check finding files without rendering them: every problem, with its line.
     ///
@@ -144,6 +155,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Render { finding, output, emit_typst } => {
             render(project, &finding, output.as_deref(), emit_typst)
         }
+        Command::Watch { finding, output } => watch(project, &finding, output.as_deref()),
         Command::Check { paths, deny_warnings } => check(project, &paths, deny_warnings),
         Command::New { path } => new_finding(&path),
         Command::Batch { dir, output, jobs, force, quiet } => {
@@ -276,6 +288,39 @@ fn render(
             ExitCode::SUCCESS
         }
         Err(err) => report(&err),
+    }
+}
+
+fn watch(project: Option<&Path>, finding: &Path, output: Option<&Path>) -> ExitCode {
+    let start = finding.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let find = || project_for(project, &start);
+    let target = match find() {
+        Ok(found) => output_path(&found, finding, output),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    eprintln!("watching {} (Ctrl-C to stop)", finding.display());
+    let mut on_update = |update: watch::Update<'_>| match update {
+        watch::Update::Rendered { pdf, took } => {
+            eprintln!("rendered {} in {} ms", display_path(pdf).display(), took.as_millis());
+        }
+        watch::Update::Failed(err) => {
+            report_letter_error(err);
+            eprintln!("waiting for a fix; the previous PDF is kept");
+        }
+        watch::Update::Broken(message) => {
+            eprintln!("error: {message}");
+            eprintln!("waiting for a fix");
+        }
+    };
+    match watch::watch(find, finding, &target, &mut on_update) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(EXIT_INTERNAL)
+        }
     }
 }
 

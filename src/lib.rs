@@ -6,7 +6,8 @@
 //! letterhead config) → [`template`] (tera wording, using [`markdown`] for
 //! prose, [`escape`] for plain text and [`wording`] for numbers and dates) →
 //! [`world`] (typst compile and PDF export) → [`render`] (one letter to a PDF
-//! file) → [`batch`] (a folder of letters) → [`cli`].
+//! file) → [`batch`] (a folder of letters) and [`watch`] (re-render on
+//! change) → [`cli`].
 
 pub mod batch;
 pub mod builtin;
@@ -18,5 +19,6 @@ pub mod markdown;
 pub mod project;
 pub mod render;
 pub mod template;
+pub mod watch;
 pub mod wording;
 pub mod world;

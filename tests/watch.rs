@@ -1,0 +1,66 @@
+//! `letterpress watch`: a save re-renders the PDF; a broken file is reported
+//! and the last good PDF kept; fixing it recovers.
+
+mod common;
+
+use std::io::BufRead;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_save_rerenders_and_a_broken_file_recovers() {
+    let project = project_copy();
+    let finding = project.path().join("letters/cafcass-greater-london.toml");
+    let pdf = project.path().join("watched.pdf");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
+        .current_dir(project.path())
+        .args(["watch", "letters/cafcass-greater-london.toml", "-o", "watched.pdf"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let stderr = child.stderr.take().unwrap();
+    let sink = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let mut log = sink.lock().unwrap();
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
+    let renders = || log.lock().unwrap().matches("rendered ").count();
+
+    wait_for("the first render", Duration::from_secs(20), || renders() >= 1);
+    assert!(pdf_text(&pdf).contains("Dear Mr Douglas"));
+
+    let original = std::fs::read_to_string(&finding).unwrap();
+    std::fs::write(&finding, original.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
+    wait_for("the re-render after a save", Duration::from_secs(2), || {
+        renders() >= 2 && pdf_text(&pdf).contains("Dear Dr Douglas")
+    });
+
+    let good = std::fs::read(&pdf).unwrap();
+    std::fs::write(&finding, original.replace("overall = \"satisfactory\"", "overall = \"grand\""))
+        .unwrap();
+    wait_for("the error report", Duration::from_secs(2), || {
+        log.lock().unwrap().contains("unknown variant `grand`")
+    });
+    assert_eq!(std::fs::read(&pdf).unwrap(), good, "a broken save replaced the PDF");
+
+    std::fs::write(&finding, &original).unwrap();
+    wait_for("recovery after the fix", Duration::from_secs(2), || {
+        renders() >= 3 && pdf_text(&pdf).contains("Dear Mr Douglas")
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
