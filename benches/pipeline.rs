@@ -37,6 +37,7 @@ fn main() {
     let demo_text = std::fs::read_to_string(&demo_path).expect("demo finding");
     let demo = Finding::parse(&demo_path, demo_text.clone()).expect("demo parses");
     let typesetter = Typesetter::shared();
+    let standards = letterpress::world::pdf_standards(&[]).expect("PDF/UA-1");
     let floor = FloorWorld::new(&root);
     let iterations =
         std::env::var("BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
@@ -68,10 +69,10 @@ fn main() {
     report(
         "demo: tera wording (incl. markdown)",
         time(iterations, || {
-            templates.render("monitoring", &demo, &project.config).unwrap();
+            templates.render("monitoring", &demo, &project.config, "a4").unwrap();
         }),
     );
-    let source = templates.render("monitoring", &demo, &project.config).unwrap();
+    let source = templates.render("monitoring", &demo, &project.config, "a4").unwrap();
     report(
         "demo: typst layout, distinct",
         time(iterations, || {
@@ -84,7 +85,7 @@ fn main() {
     report(
         "demo: PDF export",
         time(iterations, || {
-            world.export(&document).unwrap();
+            world.export(&document, &standards).unwrap();
         }),
     );
 
@@ -128,11 +129,11 @@ fn main() {
         let mut pages = 0;
         let times = time(iterations.min(10), || {
             comemo::evict(0);
-            let source = templates.render("monitoring", &finding, &project.config).unwrap();
+            let source = templates.render("monitoring", &finding, &project.config, "a4").unwrap();
             let world = typesetter.world(&root, source, finding.date, "synthetic");
             let document = world.layout().unwrap();
             pages = document.pages().len();
-            world.export(&document).unwrap();
+            world.export(&document, &standards).unwrap();
         });
         report(&format!("{areas} areas ({pages} pages)"), times);
     }

@@ -280,6 +280,7 @@ fn shared_fingerprint(renderer: &Renderer) -> Result<u128, BatchError> {
     let project = renderer.project();
     let mut hasher = SipHasher13::new();
     hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.write(renderer.settings_key().as_bytes());
     for font in crate::world::EMBEDDED_FONTS {
         hasher.write(font);
     }

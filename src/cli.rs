@@ -20,8 +20,9 @@ use crate::batch::{self, BatchOptions, LetterResult, Outcome};
 use crate::builtin;
 use crate::diagnostic::{FileProblems, display_path};
 use crate::project::Project;
-use crate::render::{LetterError, Renderer, output_path};
+use crate::render::{LetterError, Paper, Renderer, output_path};
 use crate::watch;
+use typst_pdf::PdfStandard;
 
 /// Turns inspection findings (TOML + Markdown) into formal letters as PDF.
 #[derive(Debug, Parser)]
@@ -34,6 +35,28 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How letters are laid out and exported.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Paper size.
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
+    /// Also conform to this PDF standard (repeatable), e.g. a-2b, a-3b or a-4
+    /// for archive copies; PDF/UA-1 always applies.
+    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = parse_pdf_standard)]
+    pub pdf_standards: Vec<PdfStandard>,
+}
+
+fn parse_pdf_standard(text: &str) -> Result<PdfStandard, String> {
+    use serde::Deserialize;
+    use serde::de::IntoDeserializer;
+    let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        text.into_deserializer();
+    PdfStandard::deserialize(deserializer).map_err(|_| {
+        format!("unknown PDF standard `{text}`; use a PDF version (1.7, 2.0) or a-1b … a-4f, ua-1")
+    })
 }
 
 /// The subcommands.
@@ -51,6 +74,11 @@ pub enum Command {
         /// Print the generated typst source to stdout instead of writing a PDF.
         #[arg(long)]
         emit_typst: bool,
+        /// Also write every page as a PNG image next to the PDF (NAME-1.png …).
+        #[arg(long)]
+        png: bool,
+        #[command(flatten)]
+        output_args: OutputArgs,
     },
     /// Re-render a letter whenever its finding file, templates, config or fonts change.
     ///
@@ -131,8 +159,14 @@ pub enum Command {
         /// Print only failures and the summary.
         #[arg(short, long)]
         quiet: bool,
+        #[command(flatten)]
+        output_args: OutputArgs,
     },
 }
+
+/// Resolution of `render --png`: 2 pixels per point is 144 dpi, sharp on
+/// screens and in a README.
+const PNG_PIXELS_PER_POINT: f64 = 2.0;
 
 /// Exit code for input the letter cannot be made from.
 const EXIT_INVALID: u8 = 1;
@@ -152,14 +186,14 @@ pub fn run(cli: Cli) -> ExitCode {
             clap_complete::generate(shell, &mut command, "letterpress", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
-        Command::Render { finding, output, emit_typst } => {
-            render(project, &finding, output.as_deref(), emit_typst)
+        Command::Render { finding, output, emit_typst, png, output_args } => {
+            render(project, &finding, output.as_deref(), emit_typst, png, &output_args)
         }
         Command::Watch { finding, output } => watch(project, &finding, output.as_deref()),
         Command::Check { paths, deny_warnings } => check(project, &paths, deny_warnings),
         Command::New { path } => new_finding(&path),
-        Command::Batch { dir, output, jobs, force, quiet } => {
-            batch(project, &dir, output.as_deref(), jobs, force, quiet)
+        Command::Batch { dir, output, jobs, force, quiet, output_args } => {
+            batch(project, &dir, output.as_deref(), jobs, force, quiet, &output_args)
         }
     }
 }
@@ -177,6 +211,17 @@ fn project_for(project: Option<&Path>, start: &Path) -> Result<Project, String> 
 /// The renderer for the project named or containing `start`, or why not.
 fn renderer_for(project: Option<&Path>, start: &Path) -> Result<Renderer, String> {
     Renderer::new(project_for(project, start)?).map_err(|e| e.to_string())
+}
+
+/// Like [`renderer_for`], with the paper and PDF standards asked for.
+fn renderer_with(
+    project: Option<&Path>,
+    start: &Path,
+    output: &OutputArgs,
+) -> Result<Renderer, String> {
+    renderer_for(project, start)?
+        .with_output(output.paper, &output.pdf_standards)
+        .map_err(|e| e.to_string())
 }
 
 fn init(dir: &Path) -> ExitCode {
@@ -263,8 +308,11 @@ fn render(
     finding: &Path,
     output: Option<&Path>,
     emit_typst: bool,
+    png: bool,
+    output_args: &OutputArgs,
 ) -> ExitCode {
-    let renderer = match renderer_for(project, finding.parent().unwrap_or(Path::new("."))) {
+    let start = finding.parent().unwrap_or(Path::new("."));
+    let renderer = match renderer_with(project, start, output_args) {
         Ok(renderer) => renderer,
         Err(message) => {
             eprintln!("error: {message}");
@@ -282,13 +330,25 @@ fn render(
         };
     }
     let target = output_path(renderer.project(), finding, output);
-    match renderer.render_to(finding, &target) {
-        Ok(()) => {
-            eprintln!("wrote {}", display_path(&target).display());
-            ExitCode::SUCCESS
-        }
-        Err(err) => report(&err),
+    if let Err(err) = renderer.render_to(finding, &target) {
+        return report(&err);
     }
+    eprintln!("wrote {}", display_path(&target).display());
+    if png {
+        let pages = match renderer.png_pages(finding, PNG_PIXELS_PER_POINT) {
+            Ok(pages) => pages,
+            Err(err) => return report(&err),
+        };
+        let stem = target.with_extension("");
+        for (i, page) in pages.iter().enumerate() {
+            let path = PathBuf::from(format!("{}-{}.png", stem.display(), i + 1));
+            if let Err(err) = crate::render::write_pdf(&path, page) {
+                return report(&err);
+            }
+            eprintln!("wrote {}", display_path(&path).display());
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn watch(project: Option<&Path>, finding: &Path, output: Option<&Path>) -> ExitCode {
@@ -331,8 +391,9 @@ fn batch(
     jobs: Option<usize>,
     force: bool,
     quiet: bool,
+    output_args: &OutputArgs,
 ) -> ExitCode {
-    let renderer = match renderer_for(project, dir) {
+    let renderer = match renderer_with(project, dir, output_args) {
         Ok(renderer) => renderer,
         Err(message) => {
             eprintln!("error: {message}");

@@ -14,6 +14,7 @@ use crate::finding::Finding;
 use crate::project::Project;
 use crate::template::{TemplateError, Templates};
 use crate::world::{Typesetter, TypstError};
+use typst_pdf::{PdfStandard, PdfStandards};
 
 /// Why one letter could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,9 @@ pub enum SetupError {
     /// A template does not parse.
     #[error("{0}")]
     Templates(#[from] TemplateError),
+    /// The PDF standards asked for cannot be combined.
+    #[error("invalid PDF standards: {0}")]
+    Standards(String),
     /// The project's fonts folder could not be read.
     #[error("cannot read the fonts in {}: {source}", .dir.display())]
     Fonts {
@@ -61,11 +65,34 @@ enum Fonts {
     Project(Box<Typesetter>),
 }
 
+/// Paper sizes a letter can be laid out on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// typst's name for the paper size.
+    pub fn typst_name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
+}
+
 /// Renders the letters of one project.
 pub struct Renderer {
     project: Project,
     templates: Templates,
     fonts: Fonts,
+    paper: Paper,
+    extra_standards: Vec<PdfStandard>,
+    standards: PdfStandards,
 }
 
 impl Renderer {
@@ -78,7 +105,30 @@ impl Renderer {
             Ok(None) => Fonts::Embedded(Typesetter::shared()),
             Err(source) => return Err(SetupError::Fonts { dir, source }),
         };
-        Ok(Renderer { project, templates, fonts })
+        let standards = crate::world::pdf_standards(&[]).map_err(SetupError::Standards)?;
+        Ok(Renderer {
+            project,
+            templates,
+            fonts,
+            paper: Paper::default(),
+            extra_standards: Vec::new(),
+            standards,
+        })
+    }
+
+    /// Lays letters out on `paper` and exports them conforming to PDF/UA-1
+    /// and the `extra` standards (e.g. PDF/A-2b for archive copies).
+    pub fn with_output(mut self, paper: Paper, extra: &[PdfStandard]) -> Result<Self, SetupError> {
+        self.paper = paper;
+        self.standards = crate::world::pdf_standards(extra).map_err(SetupError::Standards)?;
+        self.extra_standards = extra.to_vec();
+        Ok(self)
+    }
+
+    /// The output settings, as text for fingerprints: a letter rendered
+    /// with other settings is a different PDF.
+    pub fn settings_key(&self) -> String {
+        format!("{:?} {:?}", self.paper, self.extra_standards)
     }
 
     /// The typesetter (fonts and typst library) letters are compiled with.
@@ -127,7 +177,7 @@ impl Renderer {
     /// The typst source of a letter, as the wording template produces it.
     pub fn source(&self, finding: &Finding) -> Result<String, TemplateError> {
         let name = finding.template.as_deref().unwrap_or(&self.project.config.default_template);
-        self.templates.render(name, finding, &self.project.config)
+        self.templates.render(name, finding, &self.project.config, self.paper.typst_name())
     }
 
     /// Produces the PDF bytes of the letter in `finding_path`.
@@ -141,7 +191,28 @@ impl Renderer {
     pub fn pdf_of(&self, finding_path: &Path, finding: &Finding) -> Result<Vec<u8>, LetterError> {
         let source = self.source(finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
-        Ok(self.typesetter().compile(&self.project.root, source, finding.date, &name)?)
+        Ok(self.typesetter().compile(
+            &self.project.root,
+            source,
+            finding.date,
+            &name,
+            &self.standards,
+        )?)
+    }
+
+    /// The pages of the letter in `finding_path` as PNG images.
+    pub fn png_pages(
+        &self,
+        finding_path: &Path,
+        pixels_per_point: f64,
+    ) -> Result<Vec<Vec<u8>>, LetterError> {
+        let finding = self.load(finding_path)?;
+        let source = self.source(&finding)?;
+        let name = format!("{} (generated)", display_path(finding_path).display());
+        let world = self.typesetter().world(&self.project.root, source, finding.date, &name);
+        let document = world.layout()?;
+        crate::world::png_pages(&document, pixels_per_point)
+            .map_err(|report| LetterError::Typst(TypstError { report }))
     }
 
     /// Renders the letter in `finding_path` and writes it to `output`.

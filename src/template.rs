@@ -117,6 +117,7 @@ impl Templates {
         name: &str,
         finding: &Finding,
         config: &Config,
+        paper: &str,
     ) -> Result<String, TemplateError> {
         let full = format!("{}{name}{TEMPLATE_SUFFIX}", self.prefix);
         if !self.tera.contains_template(&full) {
@@ -126,6 +127,7 @@ impl Templates {
         context.insert("letter", finding);
         context.insert("sender", &config.sender);
         context.insert("summary", &Summary::of(finding.areas.iter().map(|a| a.judgement)));
+        context.insert("paper", paper);
         self.tera.render(&full, &context).map_err(tera_error)
     }
 }
@@ -189,7 +191,7 @@ mod tests {
             .iter()
             .map(|j| crate::finding::Area { judgement: *j, ..template_area.clone() })
             .collect();
-        let source = templates.render("monitoring", &finding, &project.config).unwrap();
+        let source = templates.render("monitoring", &finding, &project.config, "a4").unwrap();
         source.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
@@ -249,7 +251,8 @@ mod tests {
         let project = Project::discover(root).unwrap();
         let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
         let finding = Finding::load(&root.join("letters/cafcass-greater-london.toml")).unwrap();
-        let err = templates.render("nope", &finding, &project.config).unwrap_err().to_string();
+        let err =
+            templates.render("nope", &finding, &project.config, "a4").unwrap_err().to_string();
         assert_eq!(err, "unknown template `nope`; available: monitoring");
     }
 }

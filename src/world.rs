@@ -21,7 +21,7 @@ use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld};
 use typst_kit::files::{FileLoader, FileStore, FsRoot};
 use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::finding::Date;
 
@@ -115,10 +115,11 @@ impl Typesetter {
         source: String,
         date: Date,
         source_name: &str,
+        standards: &PdfStandards,
     ) -> Result<Vec<u8>, TypstError> {
         let world = self.world(root, source, date, source_name);
         let document = world.layout()?;
-        world.export(&document)
+        world.export(&document, standards)
     }
 
     /// A world for one letter, to lay out and export in separate steps (see
@@ -135,15 +136,36 @@ impl Typesetter {
 }
 
 /// PDF settings: the letter date as creation date, so output is reproducible.
-fn pdf_options(date: Date) -> PdfOptions {
+fn pdf_options(date: Date, standards: &PdfStandards) -> PdfOptions {
     PdfOptions {
         ident: Smart::Auto,
         creator: Smart::Custom(Some(format!("letterpress {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(letter_datetime(date))),
-        standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
-            .expect("UA-1 alone is valid"),
+        standards: standards.clone(),
         ..PdfOptions::default()
     }
+}
+
+/// The PDF standards a letter conforms to: always PDF/UA-1 (accessible),
+/// plus any archival standard asked for (PDF/A-2b, 3b, 4 …). typst enforces
+/// them at export and rejects combinations that cannot hold together.
+pub fn pdf_standards(extra: &[PdfStandard]) -> Result<PdfStandards, String> {
+    let mut list = vec![PdfStandard::Ua_1];
+    list.extend(extra.iter().copied().filter(|s| *s != PdfStandard::Ua_1));
+    PdfStandards::new(&list).map_err(|err| err.message().to_string())
+}
+
+/// Renders every page as a PNG at `pixels_per_point` (2.0 is 144 dpi).
+pub fn png_pages(document: &PagedDocument, pixels_per_point: f64) -> Result<Vec<Vec<u8>>, String> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(pixels_per_point),
+        render_bleed: false,
+    };
+    document
+        .pages()
+        .iter()
+        .map(|page| typst_render::render(page, &options).encode_png().map_err(|e| e.to_string()))
+        .collect()
 }
 
 /// The letter date as a typst date. The finding file was validated, so the
@@ -217,8 +239,13 @@ impl<'a> LetterWorld<'a> {
     }
 
     /// Exports laid-out pages as PDF.
-    pub fn export(&self, document: &PagedDocument) -> Result<Vec<u8>, TypstError> {
-        typst_pdf::pdf(document, &pdf_options(self.date)).map_err(|errors| self.error(&errors, &[]))
+    pub fn export(
+        &self,
+        document: &PagedDocument,
+        standards: &PdfStandards,
+    ) -> Result<Vec<u8>, TypstError> {
+        typst_pdf::pdf(document, &pdf_options(self.date, standards))
+            .map_err(|errors| self.error(&errors, &[]))
     }
 
     /// Formats diagnostics with snippets into a [`TypstError`].

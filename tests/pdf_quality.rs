@@ -67,3 +67,45 @@ fn every_sample_letter_passes_pdf_ua_1_validation() {
         assert!(report.is_compliant, "{}: {failures:#?}", path.display());
     }
 }
+
+#[test]
+fn archive_copies_paper_sizes_and_page_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("archive.pdf");
+    letterpress()
+        .arg("render")
+        .arg(demo_finding())
+        .args(["--pdf-standard", "a-2b", "--paper", "letter", "--png", "-o"])
+        .arg(&pdf)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&pdf).unwrap();
+    let options = page_validation::ValidationOptions::default()
+        .profile(page_validation::ValidationProfile::PdfA2b);
+    let report = page_validation::validate_pdf_bytes(&bytes, &options).unwrap();
+    let failures: Vec<String> = report.failures.iter().map(|f| f.to_string()).collect();
+    assert!(report.is_compliant, "PDF/A-2b: {failures:#?}");
+
+    let doc = Document::load_mem(&bytes).unwrap();
+    let pages = doc.get_pages();
+    let first = doc.get_dictionary(*pages.values().next().unwrap()).unwrap();
+    let media_box = first.get(b"MediaBox").and_then(Object::as_array).unwrap();
+    let width = media_box[2].as_float().unwrap();
+    assert!((width - 612.0).abs() < 0.5, "US Letter is 612 pt wide, got {width}");
+    for n in 1..=pages.len() {
+        let png = std::fs::read(dir.path().join(format!("archive-{n}.png"))).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "page {n} is not a PNG");
+    }
+    assert!(!dir.path().join(format!("archive-{}.png", pages.len() + 1)).exists());
+}
+
+#[test]
+fn an_unknown_pdf_standard_is_a_usage_error() {
+    letterpress()
+        .arg("render")
+        .arg(demo_finding())
+        .args(["--pdf-standard", "a-9z"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown PDF standard `a-9z`"));
+}
