@@ -21,6 +21,10 @@ pub const TEMPLATES: &[BuiltinFile] = &[
         path: "templates/monitoring.typ.tera",
         contents: include_str!("../templates/monitoring.typ.tera"),
     },
+    BuiltinFile {
+        path: "templates/brief.typ.tera",
+        contents: include_str!("../templates/brief.typ.tera"),
+    },
     BuiltinFile { path: "templates/layout.typ", contents: include_str!("../templates/layout.typ") },
 ];
 

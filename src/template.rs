@@ -253,6 +253,6 @@ mod tests {
         let finding = Finding::load(&root.join("letters/cafcass-greater-london.toml")).unwrap();
         let err =
             templates.render("nope", &finding, &project.config, "a4").unwrap_err().to_string();
-        assert_eq!(err, "unknown template `nope`; available: monitoring");
+        assert_eq!(err, "unknown template `nope`; available: brief, monitoring");
     }
 }

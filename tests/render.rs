@@ -257,3 +257,26 @@ fn the_layout_cannot_read_outside_the_project_or_load_packages() {
     }
     assert!(!project.path().join("out").exists());
 }
+
+#[test]
+fn a_second_template_gives_a_different_letter_from_the_same_finding() {
+    let project = project_copy();
+    let finding = project.path().join("letters/cafcass-greater-london.toml");
+    let original = std::fs::read_to_string(&finding).unwrap();
+    std::fs::write(
+        &finding,
+        original.replacen(
+            "overall = \"satisfactory\"",
+            "overall = \"satisfactory\"\ntemplate = \"brief\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let pdf = project.path().join("brief.pdf");
+    letterpress().arg("render").arg(&finding).arg("-o").arg(&pdf).assert().success();
+    let text = words(&pdf_text(&pdf)).join(" ");
+    assert!(text.contains("Summary of judgements: Cafcass Greater London service area"), "{text}");
+    assert!(text.contains("the judgement on each of the twelve areas for improvement is"));
+    assert_eq!(text.matches("Inadequate").count(), 2, "{text}");
+    assert!(!text.contains("reported that"), "the brief letter has no findings prose");
+}
