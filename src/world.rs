@@ -38,6 +38,9 @@ pub(crate) static EMBEDDED_FONTS: [&[u8]; 5] = [
 /// system; relative paths in a template resolve from the project root.
 const MAIN_PATH: &str = "/letter.typ";
 
+/// Count behind [`Typesetter::built`].
+static BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// What typst needs that does not change between letters.
 pub struct Typesetter {
     library: LazyHash<Library>,
@@ -47,6 +50,7 @@ pub struct Typesetter {
 impl Typesetter {
     /// Builds the font book from the embedded fonts.
     pub fn new() -> Self {
+        BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut fonts = FontStore::new();
         for data in EMBEDDED_FONTS {
             fonts.extend(Font::iter(Bytes::new(data)).map(|font| {
@@ -61,14 +65,14 @@ impl Typesetter {
     /// `fonts/`), skipping faces the embedded fonts already provide. Returns
     /// `None` when `dir` adds nothing, so the shared instance can be used.
     pub fn with_fonts_from(dir: &Path) -> std::io::Result<Option<Self>> {
-        let mut typesetter = Self::new();
-        let mut added = false;
         let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
             Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(err) => return Err(err),
         };
         paths.sort();
+        let embedded = Self::shared().fonts.book();
+        let mut extra = Vec::new();
         for path in paths {
             let is_font = path
                 .extension()
@@ -84,17 +88,26 @@ impl Typesetter {
             }
             for font in Font::iter(Bytes::new(data)) {
                 let info = font.info().clone();
-                let book = typesetter.fonts.book();
-                let known = book
+                let known = embedded
                     .select_family(&info.family.to_lowercase())
-                    .any(|i| book.info(i).is_some_and(|known| known.variant == info.variant));
+                    .any(|i| embedded.info(i).is_some_and(|known| known.variant == info.variant));
                 if !known {
-                    typesetter.fonts.push((font, info));
-                    added = true;
+                    extra.push((font, info));
                 }
             }
         }
-        Ok(added.then_some(typesetter))
+        if extra.is_empty() {
+            return Ok(None);
+        }
+        let mut typesetter = Self::new();
+        typesetter.fonts.extend(extra);
+        Ok(Some(typesetter))
+    }
+
+    /// How many typesetters (font books) this process has built: a cheap
+    /// check, in tests, that fonts are parsed once however many letters.
+    pub fn built() -> usize {
+        BUILT.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The process-wide instance: fonts are parsed once, however many letters.
