@@ -69,10 +69,19 @@ fn main() {
     report(
         "demo: tera wording (incl. markdown)",
         time(iterations, || {
-            templates.render("monitoring", &demo, &project.config, "a4").unwrap();
+            templates
+                .render(
+                    "monitoring",
+                    &demo,
+                    &project.config,
+                    &letterpress::template::Output::FINAL_A4,
+                )
+                .unwrap();
         }),
     );
-    let source = templates.render("monitoring", &demo, &project.config, "a4").unwrap();
+    let source = templates
+        .render("monitoring", &demo, &project.config, &letterpress::template::Output::FINAL_A4)
+        .unwrap();
     report(
         "demo: typst layout, distinct",
         time(iterations, || {
@@ -129,7 +138,14 @@ fn main() {
         let mut pages = 0;
         let times = time(iterations.min(10), || {
             comemo::evict(0);
-            let source = templates.render("monitoring", &finding, &project.config, "a4").unwrap();
+            let source = templates
+                .render(
+                    "monitoring",
+                    &finding,
+                    &project.config,
+                    &letterpress::template::Output::FINAL_A4,
+                )
+                .unwrap();
             let world = typesetter.world(&root, source, finding.date, "synthetic");
             let document = world.layout().unwrap();
             pages = document.pages().len();

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::diagnostic::display_path;
-use crate::finding::Finding;
 use crate::project::CONFIG_FILE;
 use crate::render::{LetterError, Renderer, write_atomically, write_pdf};
 
@@ -265,8 +264,8 @@ fn render_one(
     if !force && previous == Some(fingerprint) && pdf.is_file() {
         return (Outcome::Unchanged, Some(fingerprint));
     }
-    let result = Finding::parse(&shown, text)
-        .map_err(|problems| LetterError::Finding(Box::new(problems)))
+    let result = renderer
+        .finding(&shown, text)
         .and_then(|finding| renderer.pdf_of(finding_path, &finding))
         .and_then(|bytes| write_pdf(pdf, &bytes));
     match result {

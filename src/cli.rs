@@ -47,6 +47,10 @@ pub struct OutputArgs {
     /// for archive copies; PDF/UA-1 always applies.
     #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = parse_pdf_standard)]
     pub pdf_standards: Vec<PdfStandard>,
+    /// Render as a draft whatever the finding's status: DRAFT watermark, a
+    /// "not for circulation" line with the render time, no signature.
+    #[arg(long)]
+    pub draft: bool,
 }
 
 fn parse_pdf_standard(text: &str) -> Result<PdfStandard, String> {
@@ -219,9 +223,10 @@ fn renderer_with(
     start: &Path,
     output: &OutputArgs,
 ) -> Result<Renderer, String> {
-    renderer_for(project, start)?
+    Ok(renderer_for(project, start)?
         .with_output(output.paper, &output.pdf_standards)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?
+        .with_draft(output.draft))
 }
 
 fn init(dir: &Path) -> ExitCode {

@@ -21,6 +21,12 @@ pub struct Finding {
     pub date: Date,
     /// Name of the wording template under `templates/` (without `.typ.tera`).
     pub template: Option<String>,
+    /// Whether the letter is a draft or final (ready to sign and send).
+    pub status: Status,
+    /// The inspectorate's reference, printed under the date and in the PDF.
+    pub reference: Option<String>,
+    /// What is enclosed with the letter, one entry each.
+    pub enclosures: Vec<String>,
     /// Who the letter goes to.
     pub recipient: Recipient,
     /// The inspection being followed up.
@@ -37,6 +43,20 @@ pub struct Finding {
     #[serde(rename = "area")]
     pub areas: Vec<Area>,
 }
+
+/// Where a letter is in its life.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Being written or reviewed: watermarked, not signed, placeholders allowed.
+    Draft,
+    /// Ready to sign and send: no placeholders may remain.
+    #[default]
+    Final,
+}
+
+/// The text the scaffold of `letterpress new` marks unfinished fields with.
+pub const PLACEHOLDER: &str = "TODO";
 
 /// The addressee.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -351,6 +371,18 @@ impl Finding {
                 );
             }
         }
+        let block = 3 + self.recipient.address.len();
+        if let Some(last) = self.recipient.address.last()
+            && let Err(err) = crate::postal::check(block, last)
+        {
+            let path = match err {
+                crate::postal::AddressError::Lines(_) => vec![F("recipient"), F("address")],
+                crate::postal::AddressError::NoPostcode(_) => {
+                    vec![F("recipient"), F("address"), I(self.recipient.address.len() - 1)]
+                }
+            };
+            require(&path, false, &err.to_string(), None);
+        }
         let from = &[F("visit"), F("from")][..];
         let to = &[F("visit"), F("to")][..];
         let (visit_from, visit_to) = (self.visit.from, self.visit.to);
@@ -437,8 +469,20 @@ impl Finding {
 }
 
 /// Top-level keys of a finding file.
-const TOP_LEVEL_KEYS: &[&str] =
-    &["date", "template", "overall", "cc", "recipient", "inspection", "visit", "signatory", "area"];
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "date",
+    "template",
+    "status",
+    "reference",
+    "enclosures",
+    "overall",
+    "cc",
+    "recipient",
+    "inspection",
+    "visit",
+    "signatory",
+    "area",
+];
 
 /// Parses and validates finding-file text, collecting every problem.
 ///
@@ -460,7 +504,12 @@ pub fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
         (finding, problems)
     };
     problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
-    let finding = finding.filter(|_| problems.iter().all(|p| p.severity != Severity::Error));
+    let mut finding = finding.filter(|_| problems.iter().all(|p| p.severity != Severity::Error));
+    if let Some(last) = finding.as_mut().and_then(|f| f.recipient.address.last_mut())
+        && let Some(normalised) = crate::postal::normalise_postcode_line(last)
+    {
+        *last = normalised;
+    }
     (finding, FileProblems { path: path.to_path_buf(), text, problems })
 }
 
@@ -517,6 +566,11 @@ fn read_sections(
     let date = read::<Date>("date", take("date"), problems);
     let template = take("template").and_then(|v| read::<String>("template", Some(v), problems));
     let overall = read::<Judgement>("overall", take("overall"), problems);
+    let status =
+        take("status").map_or(Some(Status::Final), |v| read::<Status>("status", Some(v), problems));
+    let reference = take("reference").and_then(|v| read::<String>("reference", Some(v), problems));
+    let enclosures = take("enclosures")
+        .map_or(Some(Vec::new()), |v| read::<Vec<String>>("enclosures", Some(v), problems));
     let cc = take("cc").map_or(Some(Vec::new()), |v| read::<Vec<String>>("cc", Some(v), problems));
     let recipient = read::<Recipient>("recipient", take("recipient"), problems);
     let inspection = read::<Inspection>("inspection", take("inspection"), problems);
@@ -551,6 +605,9 @@ fn read_sections(
     Some(Finding {
         date: date?,
         template,
+        status: status?,
+        reference,
+        enclosures: enclosures?,
         recipient: recipient?,
         inspection: inspection?,
         visit: visit?,
@@ -573,6 +630,49 @@ fn did_you_mean(name: &str, candidates: &[&str]) -> Option<String> {
 
 fn suggestion(candidate: &str) -> String {
     format!("did you mean `{candidate}`?")
+}
+
+/// Every string in the finding file that still holds the scaffold's
+/// placeholder, as errors: a final letter must not go out with a `TODO`.
+pub fn placeholders(path: &Path, text: String) -> FileProblems {
+    fn walk(
+        value: &toml::Spanned<toml::de::DeValue<'_>>,
+        name: String,
+        problems: &mut Vec<Problem>,
+    ) {
+        match value.get_ref() {
+            toml::de::DeValue::String(s) if s.contains(PLACEHOLDER) => problems.push(
+                Problem::error(
+                    Some(name),
+                    format!("a final letter still has the placeholder {PLACEHOLDER}"),
+                    Some(value.span()),
+                )
+                .with_hint("fill it in, or render as a draft (status = \"draft\" or --draft)"),
+            ),
+            toml::de::DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{name}[{}]", i + 1), problems);
+                }
+            }
+            toml::de::DeValue::Table(table) => {
+                for (key, item) in table.iter() {
+                    let key = key.get_ref();
+                    let name =
+                        if name.is_empty() { key.to_string() } else { format!("{name}.{key}") };
+                    walk(item, name, problems);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut problems = Vec::new();
+    if let Ok(table) = toml::de::DeTable::parse(&text) {
+        for (key, value) in table.get_ref().iter() {
+            walk(value, key.get_ref().to_string(), &mut problems);
+        }
+    }
+    problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+    FileProblems { path: path.to_path_buf(), text, problems }
 }
 
 /// Reads a finding file's text, reporting a missing or unreadable file as a

@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod escape;
 pub mod finding;
 pub mod markdown;
+pub mod postal;
 pub mod project;
 pub mod render;
 pub mod template;

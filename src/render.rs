@@ -10,9 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{FileProblems, Problem, display_path};
-use crate::finding::Finding;
+use crate::finding::{Finding, Status};
 use crate::project::Project;
-use crate::template::{TemplateError, Templates};
+use crate::template::{Output, TemplateError, Templates};
 use crate::world::{Typesetter, TypstError};
 use typst_pdf::{PdfStandard, PdfStandards};
 
@@ -93,6 +93,7 @@ pub struct Renderer {
     paper: Paper,
     extra_standards: Vec<PdfStandard>,
     standards: PdfStandards,
+    force_draft: bool,
 }
 
 impl Renderer {
@@ -113,6 +114,7 @@ impl Renderer {
             paper: Paper::default(),
             extra_standards: Vec::new(),
             standards,
+            force_draft: false,
         })
     }
 
@@ -125,10 +127,16 @@ impl Renderer {
         Ok(self)
     }
 
+    /// Renders every letter as a draft, whatever its `status`.
+    pub fn with_draft(mut self, draft: bool) -> Self {
+        self.force_draft = draft;
+        self
+    }
+
     /// The output settings, as text for fingerprints: a letter rendered
     /// with other settings is a different PDF.
     pub fn settings_key(&self) -> String {
-        format!("{:?} {:?}", self.paper, self.extra_standards)
+        format!("{:?} {:?} {}", self.paper, self.extra_standards, self.force_draft)
     }
 
     /// The typesetter (fonts and typst library) letters are compiled with.
@@ -151,7 +159,28 @@ impl Renderer {
 
     /// Reads and validates a finding file.
     pub fn load(&self, finding_path: &Path) -> Result<Finding, LetterError> {
-        Finding::load(&display_path(finding_path)).map_err(|e| LetterError::Finding(Box::new(e)))
+        let shown = display_path(finding_path);
+        let text =
+            crate::finding::read_text(&shown).map_err(|e| LetterError::Finding(Box::new(e)))?;
+        self.finding(&shown, text)
+    }
+
+    /// Validates finding-file text; a letter that will be rendered final
+    /// must also have no placeholder left.
+    pub fn finding(&self, path: &Path, text: String) -> Result<Finding, LetterError> {
+        let finding =
+            Finding::parse(path, text.clone()).map_err(|e| LetterError::Finding(Box::new(e)))?;
+        if !self.is_draft(&finding) {
+            let left = crate::finding::placeholders(path, text);
+            if left.has_errors() {
+                return Err(LetterError::Finding(Box::new(left)));
+            }
+        }
+        Ok(finding)
+    }
+
+    fn is_draft(&self, finding: &Finding) -> bool {
+        self.force_draft || finding.status == Status::Draft
     }
 
     /// Every problem of a finding file without rendering it: the file's own
@@ -177,7 +206,9 @@ impl Renderer {
     /// The typst source of a letter, as the wording template produces it.
     pub fn source(&self, finding: &Finding) -> Result<String, TemplateError> {
         let name = finding.template.as_deref().unwrap_or(&self.project.config.default_template);
-        self.templates.render(name, finding, &self.project.config, self.paper.typst_name())
+        let stamp = self.is_draft(finding).then(crate::wording::now_utc);
+        let output = Output { paper: self.paper.typst_name(), draft: stamp.as_deref() };
+        self.templates.render(name, finding, &self.project.config, &output)
     }
 
     /// Produces the PDF bytes of the letter in `finding_path`.

@@ -52,6 +52,21 @@ pub enum TemplateError {
     },
 }
 
+/// How this rendering differs from the finding's own settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Output<'a> {
+    /// typst's paper name (`a4`, `us-letter`).
+    pub paper: &'a str,
+    /// For a draft, when it was rendered (shown on it); `None` for a final
+    /// letter, which shows no clock time and so stays reproducible.
+    pub draft: Option<&'a str>,
+}
+
+impl Output<'_> {
+    /// A final letter on A4.
+    pub const FINAL_A4: Output<'static> = Output { paper: "a4", draft: None };
+}
+
 /// The parsed templates of a project, built once and shared by all letters.
 pub struct Templates {
     tera: Tera,
@@ -117,7 +132,7 @@ impl Templates {
         name: &str,
         finding: &Finding,
         config: &Config,
-        paper: &str,
+        output: &Output<'_>,
     ) -> Result<String, TemplateError> {
         let full = format!("{}{name}{TEMPLATE_SUFFIX}", self.prefix);
         if !self.tera.contains_template(&full) {
@@ -127,7 +142,8 @@ impl Templates {
         context.insert("letter", finding);
         context.insert("sender", &config.sender);
         context.insert("summary", &Summary::of(finding.areas.iter().map(|a| a.judgement)));
-        context.insert("paper", paper);
+        context.insert("paper", output.paper);
+        context.insert("draft", &output.draft);
         self.tera.render(&full, &context).map_err(tera_error)
     }
 }
@@ -191,7 +207,8 @@ mod tests {
             .iter()
             .map(|j| crate::finding::Area { judgement: *j, ..template_area.clone() })
             .collect();
-        let source = templates.render("monitoring", &finding, &project.config, "a4").unwrap();
+        let source =
+            templates.render("monitoring", &finding, &project.config, &Output::FINAL_A4).unwrap();
         source.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
@@ -251,8 +268,10 @@ mod tests {
         let project = Project::discover(root).unwrap();
         let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
         let finding = Finding::load(&root.join("letters/cafcass-greater-london.toml")).unwrap();
-        let err =
-            templates.render("nope", &finding, &project.config, "a4").unwrap_err().to_string();
+        let err = templates
+            .render("nope", &finding, &project.config, &Output::FINAL_A4)
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "unknown template `nope`; available: brief, monitoring");
     }
 }

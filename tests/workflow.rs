@@ -1,0 +1,138 @@
+//! The letter workflow: drafts and final letters, references and
+//! enclosures, postal checks on the address.
+
+mod common;
+
+use common::*;
+use predicates::str::contains;
+
+/// The demo project with the demo finding edited by `edit`.
+fn demo_with(edit: impl Fn(String) -> String) -> (tempfile::TempDir, std::path::PathBuf) {
+    let project = project_copy();
+    let finding = project.path().join("letters/cafcass-greater-london.toml");
+    let original = std::fs::read_to_string(&finding).unwrap();
+    std::fs::write(&finding, edit(original)).unwrap();
+    (project, finding)
+}
+
+fn top_level(text: String, lines: &str) -> String {
+    text.replacen("overall = \"satisfactory\"", &format!("overall = \"satisfactory\"\n{lines}"), 1)
+}
+
+#[test]
+fn drafts_are_watermarked_and_unsigned_and_finals_are_not() {
+    let (project, finding) = demo_with(|t| t);
+    let draft = project.path().join("draft.pdf");
+    let fin = project.path().join("final.pdf");
+    letterpress()
+        .arg("render")
+        .arg(&finding)
+        .arg("--draft")
+        .arg("-o")
+        .arg(&draft)
+        .assert()
+        .success();
+    letterpress().arg("render").arg(&finding).arg("-o").arg(&fin).assert().success();
+    let draft_text = words(&pdf_text(&draft)).join(" ");
+    let final_text = words(&pdf_text(&fin)).join(" ");
+    assert!(draft_text.contains("Draft — not for circulation (rendered "), "{draft_text}");
+    assert!(draft_text.contains("DRAFT"));
+    assert!(draft_text.contains("Draft: not signed"));
+    for marker in ["DRAFT", "not for circulation", "not signed"] {
+        assert!(!final_text.contains(marker), "{marker} in the final letter");
+    }
+}
+
+#[test]
+fn a_final_letter_with_placeholders_is_refused_and_lists_them() {
+    let (project, finding) = demo_with(|t| {
+        t.replace("\"Anthony Douglas\"", "\"TODO name\"")
+            .replace("role = \"Chief Executive\"", "role = \"TODO role\"")
+    });
+    letterpress()
+        .arg("render")
+        .arg(&finding)
+        .arg("-o")
+        .arg(project.path().join("x.pdf"))
+        .assert()
+        .code(1)
+        .stderr(contains("a final letter still has the placeholder TODO"))
+        .stderr(contains("in `recipient.name`"))
+        .stderr(contains("in `recipient.role`"));
+    assert!(!project.path().join("x.pdf").exists());
+    // The same file renders as a draft.
+    letterpress()
+        .arg("render")
+        .arg(&finding)
+        .arg("--draft")
+        .arg("-o")
+        .arg(project.path().join("x.pdf"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn reference_and_enclosures_appear_in_text_and_metadata() {
+    let (project, finding) = demo_with(|t| {
+        top_level(
+            t,
+            "reference = \"OFS/S3/2010-12\"\nenclosures = [\"Inspection report, January 2010\"]",
+        )
+    });
+    let pdf = project.path().join("ref.pdf");
+    letterpress().arg("render").arg(&finding).arg("-o").arg(&pdf).assert().success();
+    let text = words(&pdf_text(&pdf)).join(" ");
+    assert!(text.contains("Our reference: OFS/S3/2010-12"), "{text}");
+    assert!(
+        text.contains("Enclosures: • Inspection report, January 2010")
+            || text.contains("Enclosures: Inspection report, January 2010"),
+        "{text}"
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let info = doc.trailer.get(b"Info").and_then(lopdf::Object::as_reference).unwrap();
+    let keywords =
+        doc.get_dictionary(info).unwrap().get(b"Keywords").unwrap().as_str().unwrap().to_vec();
+    let keywords = String::from_utf8_lossy(&keywords).replace('\0', "");
+    assert!(keywords.contains("OFS/S3/2010-12"), "{keywords}");
+}
+
+#[test]
+fn addresses_are_checked_for_the_envelope_window() {
+    let cases = [
+        (
+            "address = [\"1\", \"2\", \"3\", \"4\", \"5\", \"London, SW1P 3BT\"]",
+            "the address block has 9 lines; an envelope window shows 3 to 7",
+        ),
+        (
+            "address = [\"6th Floor\", \"Great Smith Street\", \"London\"]",
+            "the last address line `London` does not end with a UK postcode",
+        ),
+    ];
+    for (address, message) in cases {
+        let (project, _finding) = demo_with(|t| {
+            t.replace("address = [\"6th Floor\", \"Sanctuary Buildings\", \"Great Smith Street\", \"London, SW1P 3BT\"]", address)
+        });
+        letterpress()
+            .current_dir(project.path())
+            .args(["check", "letters/cafcass-greater-london.toml"])
+            .assert()
+            .code(1)
+            .stderr(contains(message))
+            .stderr(contains("in `recipient.address"));
+    }
+    // A letter abroad ends with its country.
+    let (project, finding) = demo_with(|t| {
+        t.replace("\"London, SW1P 3BT\"]", "\"75007 Paris\", \"France\"]")
+            .replace("\"6th Floor\", ", "")
+    });
+    letterpress().current_dir(project.path()).arg("check").arg(&finding).assert().success();
+}
+
+#[test]
+fn postcodes_are_printed_normalised() {
+    let (project, finding) = demo_with(|t| t.replace("London, SW1P 3BT", "London, sw1p3bt"));
+    let pdf = project.path().join("pc.pdf");
+    letterpress().arg("render").arg(&finding).arg("-o").arg(&pdf).assert().success();
+    assert!(pdf_text(&pdf).contains("London, SW1P 3BT"));
+}
