@@ -94,6 +94,19 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Preview a letter in the browser, updated on every change.
+    ///
+    /// Serves on 127.0.0.1 only. Example: letterpress serve letters/cafcass-greater-london.toml --open
+    Serve {
+        /// The finding file (TOML).
+        finding: PathBuf,
+        /// Port to listen on (default: a free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check finding files without rendering them: every problem, with its line.
     ///
     /// Exit code 0 when clean, 1 when any file has errors (or warnings, with
@@ -194,6 +207,7 @@ pub fn run(cli: Cli) -> ExitCode {
             render(project, &finding, output.as_deref(), emit_typst, png, &output_args)
         }
         Command::Watch { finding, output } => watch(project, &finding, output.as_deref()),
+        Command::Serve { finding, port, open } => serve(project, &finding, port, open),
         Command::Check { paths, deny_warnings } => check(project, &paths, deny_warnings),
         Command::New { path } => new_finding(&path),
         Command::Batch { dir, output, jobs, force, quiet, output_args } => {
@@ -335,23 +349,27 @@ fn render(
         };
     }
     let target = output_path(renderer.project(), finding, output);
-    if let Err(err) = renderer.render_to(finding, &target) {
-        return report(&err);
-    }
-    eprintln!("wrote {}", display_path(&target).display());
-    if png {
-        let pages = match renderer.png_pages(finding, PNG_PIXELS_PER_POINT) {
-            Ok(pages) => pages,
-            Err(err) => return report(&err),
-        };
-        let stem = target.with_extension("");
-        for (i, page) in pages.iter().enumerate() {
-            let path = PathBuf::from(format!("{}-{}.png", stem.display(), i + 1));
-            if let Err(err) = crate::render::write_pdf(&path, page) {
-                return report(&err);
-            }
-            eprintln!("wrote {}", display_path(&path).display());
+    if !png {
+        if let Err(err) = renderer.render_to(finding, &target) {
+            return report(&err);
         }
+        eprintln!("wrote {}", display_path(&target).display());
+        return ExitCode::SUCCESS;
+    }
+    let (pdf, pages) = match renderer.pdf_and_pages(finding, PNG_PIXELS_PER_POINT) {
+        Ok(outputs) => outputs,
+        Err(err) => return report(&err),
+    };
+    let stem = target.with_extension("");
+    let images = pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| (PathBuf::from(format!("{}-{}.png", stem.display(), i + 1)), page));
+    for (path, bytes) in std::iter::once((target.clone(), &pdf)).chain(images) {
+        if let Err(err) = crate::render::write_pdf(&path, bytes) {
+            return report(&err);
+        }
+        eprintln!("wrote {}", display_path(&path).display());
     }
     ExitCode::SUCCESS
 }
@@ -368,19 +386,47 @@ fn watch(project: Option<&Path>, finding: &Path, output: Option<&Path>) -> ExitC
     };
     eprintln!("watching {} (Ctrl-C to stop)", finding.display());
     let mut on_update = |update: watch::Update<'_>| match update {
-        watch::Update::Rendered { pdf, took } => {
-            eprintln!("rendered {} in {} ms", display_path(pdf).display(), took.as_millis());
-        }
-        watch::Update::Failed(err) => {
-            report_letter_error(err);
-            eprintln!("waiting for a fix; the previous PDF is kept");
-        }
+        watch::Update::Render { renderer, seen } => match renderer.render_to(finding, &target) {
+            Ok(()) => eprintln!(
+                "rendered {} in {} ms",
+                display_path(&target).display(),
+                seen.elapsed().as_millis()
+            ),
+            Err(err) => {
+                report_letter_error(&err);
+                eprintln!("waiting for a fix; the previous PDF is kept");
+            }
+        },
         watch::Update::Broken(message) => {
             eprintln!("error: {message}");
             eprintln!("waiting for a fix");
         }
     };
-    match watch::watch(find, finding, &target, &mut on_update) {
+    match watch::watch(find, finding, &mut on_update) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(EXIT_INTERNAL)
+        }
+    }
+}
+
+fn serve(project: Option<&Path>, finding: &Path, port: Option<u16>, open: bool) -> ExitCode {
+    let start = finding.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let find = || project_for(project, &start);
+    let on_ready = |addr: std::net::SocketAddr| {
+        let url = format!("http://{addr}/");
+        eprintln!("serving a preview of {} on {url} (Ctrl-C to stop)", finding.display());
+        if open {
+            // Best effort: a missing opener only means opening the URL by hand.
+            let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+        }
+    };
+    let mut on_render = |result: Result<(), &str>| match result {
+        Ok(()) => eprintln!("rendered {}", finding.display()),
+        Err(text) => eprintln!("{}", text.trim_end()),
+    };
+    match crate::serve::serve(find, finding, port, on_ready, &mut on_render) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

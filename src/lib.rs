@@ -6,8 +6,8 @@
 //! letterhead config) → [`template`] (tera wording, using [`markdown`] for
 //! prose, [`escape`] for plain text and [`wording`] for numbers and dates) →
 //! [`world`] (typst compile and PDF export) → [`render`] (one letter to a PDF
-//! file) → [`batch`] (a folder of letters) and [`watch`] (re-render on
-//! change) → [`cli`].
+//! file) → [`batch`] (a folder of letters), [`watch`] (re-render on change)
+//! and [`serve`] (live preview) → [`cli`].
 
 pub mod batch;
 pub mod builtin;
@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod postal;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod template;
 pub mod watch;
 pub mod wording;

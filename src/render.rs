@@ -231,19 +231,21 @@ impl Renderer {
         )?)
     }
 
-    /// The pages of the letter in `finding_path` as PNG images.
-    pub fn png_pages(
+    /// The PDF and the pages as PNG images, from one layout of the letter.
+    pub fn pdf_and_pages(
         &self,
         finding_path: &Path,
         pixels_per_point: f64,
-    ) -> Result<Vec<Vec<u8>>, LetterError> {
+    ) -> Result<(Vec<u8>, Vec<Vec<u8>>), LetterError> {
         let finding = self.load(finding_path)?;
         let source = self.source(&finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
         let world = self.typesetter().world(&self.project.root, source, finding.date, &name);
         let document = world.layout()?;
-        crate::world::png_pages(&document, pixels_per_point)
-            .map_err(|report| LetterError::Typst(TypstError { report }))
+        let pdf = world.export(&document, &self.standards)?;
+        let pages = crate::world::png_pages(&document, pixels_per_point)
+            .map_err(|report| LetterError::Typst(TypstError { report }))?;
+        Ok((pdf, pages))
     }
 
     /// Renders the letter in `finding_path` and writes it to `output`.

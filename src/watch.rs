@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::project::{CONFIG_FILE, Project};
-use crate::render::{LetterError, Renderer, SetupError};
+use crate::render::{Renderer, SetupError};
 
 /// How long to wait for the rest of an editor's save burst.
 const DEBOUNCE: Duration = Duration::from_millis(30);
@@ -30,19 +30,17 @@ enum Change {
     Project,
 }
 
-/// One render in watch mode.
-#[derive(Debug)]
+/// What the watcher asks its handler to do.
 pub enum Update<'a> {
-    /// The PDF was written.
-    Rendered {
-        /// The PDF.
-        pdf: &'a Path,
-        /// Time from the change being seen to the PDF being written.
-        took: Duration,
+    /// Render the letter (first time, or after a change seen at `seen`).
+    Render {
+        /// The project's renderer, current with its templates and config.
+        renderer: &'a Renderer,
+        /// When the change was seen, to report the latency.
+        seen: Instant,
     },
-    /// The letter could not be rendered; the previous PDF is kept.
-    Failed(&'a LetterError),
-    /// The project (templates, config, fonts) could not be loaded.
+    /// The project (templates, config, fonts) could not be loaded; nothing
+    /// can be rendered until it is fixed.
     Broken(&'a str),
 }
 
@@ -57,12 +55,12 @@ pub enum WatchError {
     Project(String),
 }
 
-/// Renders `finding` to `output` now and after every change, until the
-/// watcher fails. `project` finds the project again when its files change.
+/// Calls `on_update` to render `finding` now and after every change to its
+/// inputs, until the watcher fails. `project` finds the project again when
+/// its files change.
 pub fn watch(
     project: impl Fn() -> Result<Project, String>,
     finding: &Path,
-    output: &Path,
     on_update: &mut dyn FnMut(Update<'_>),
 ) -> Result<(), WatchError> {
     let root = project().map_err(WatchError::Project)?.root;
@@ -94,7 +92,7 @@ pub fn watch(
     let mut seen = Instant::now();
     loop {
         if let Some(renderer) = &renderer {
-            render(renderer, &finding, output, seen, on_update);
+            on_update(Update::Render { renderer, seen });
         }
         // Wait for a change to an input, then for the rest of its burst.
         let mut change = None;
@@ -138,18 +136,5 @@ fn load(
             on_update(Update::Broken(&message));
             None
         }
-    }
-}
-
-fn render(
-    renderer: &Renderer,
-    finding: &Path,
-    output: &Path,
-    seen: Instant,
-    on_update: &mut dyn FnMut(Update<'_>),
-) {
-    match renderer.render_to(finding, output) {
-        Ok(()) => on_update(Update::Rendered { pdf: output, took: seen.elapsed() }),
-        Err(err) => on_update(Update::Failed(&err)),
     }
 }
