@@ -27,14 +27,6 @@ fn page(port: u16) -> String {
     String::from_utf8(get(port, "/").1).unwrap()
 }
 
-fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(started.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 struct Server(std::process::Child);
 
 impl Drop for Server {

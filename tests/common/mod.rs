@@ -141,3 +141,12 @@ fn longest_match(
     }
     (best_i, best_j, best_k)
 }
+
+/// Polls `done` every 10 ms; fails the test after `limit`.
+pub fn wait_for(what: &str, limit: std::time::Duration, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
