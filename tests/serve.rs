@@ -109,4 +109,66 @@ fn the_preview_shows_pages_updates_and_errors() {
     // Fixing it brings the pages back.
     std::fs::write(&finding, &original).unwrap();
     wait_for("recovery", Duration::from_secs(2), || page(port).contains("/page/1.png?v=3"));
+
+    in_chromium(port);
+}
+
+/// With Chromium on the machine (Debian package `chromium`), the real page in
+/// a real browser: it shows the page images and listens for reloads. Keeps a
+/// screenshot in
+/// `target/serve-preview.png`. Without Chromium, says so: the HTTP-level
+/// checks above still ran.
+fn in_chromium(port: u16) {
+    let chromium = std::path::Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        println!("chromium is not installed: the in-browser check did not run");
+        return;
+    }
+    let run = |extra: &[String]| {
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--window-size=1000,1300",
+                // The page keeps its event stream open, so it never finishes
+                // loading: give the browser a fixed time instead.
+                "--timeout=3000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(format!("http://127.0.0.1:{port}/"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("chromium did not finish within 60 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut dom = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut dom).unwrap();
+        dom
+    };
+
+    let shot = repo().join("target/serve-preview.png");
+    run(&[format!("--screenshot={}", shot.display())]);
+    assert!(std::fs::read(&shot).unwrap().starts_with(b"\x89PNG"));
+
+    // The browser shows the page images. (That an open page reloads itself
+    // is checked above at the protocol level: headless Chromium's --timeout
+    // runs on virtual time, so a save cannot be timed into one session.)
+    let dom = run(&["--dump-dom".to_owned()]);
+    assert!(dom.contains("id=\"page-1\""), "no page image in the browser: {dom}");
+    assert!(dom.contains("new EventSource(\"/__events\")"), "no live reload script: {dom}");
 }
