@@ -176,15 +176,8 @@ fn ctrl_c_leaves_only_whole_pdfs() {
 
 #[test]
 fn all_sample_letters_render() {
-    let out = tempfile::tempdir().unwrap();
-    letterpress()
-        .arg("batch")
-        .arg(repo().join("letters"))
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success()
-        .stderr(contains("5 rendered, 0 unchanged, 0 failed"));
+    let (out, report) = render_samples();
+    assert!(report.contains("5 rendered, 0 unchanged, 0 failed"), "{report}");
     for name in ["cafcass-greater-london", "sample-northmoor", "sample-southfield"] {
         let text = pdf_text(&out.path().join(format!("{name}.pdf")));
         assert!(text.contains("Yours sincerely"), "{name}");

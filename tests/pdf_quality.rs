@@ -46,14 +46,7 @@ fn demo_letter_is_tagged_with_language_and_metadata() {
 
 #[test]
 fn every_sample_letter_passes_pdf_ua_1_validation() {
-    let out = tempfile::tempdir().unwrap();
-    letterpress()
-        .arg("batch")
-        .arg(repo().join("letters"))
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
+    let (out, _) = render_samples();
     let options = page_validation::ValidationOptions::default()
         .profile(page_validation::ValidationProfile::PdfUa1);
     for entry in std::fs::read_dir(out.path()).unwrap() {

@@ -150,3 +150,18 @@ pub fn wait_for(what: &str, limit: std::time::Duration, mut done: impl FnMut() -
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// Renders every sample letter of the repository with `batch` into a fresh
+/// folder, returning the folder and batch's report (stderr).
+pub fn render_samples() -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let output = letterpress()
+        .arg("batch")
+        .arg(repo().join("letters"))
+        .arg("-o")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    (out, String::from_utf8(output.stderr).unwrap())
+}
