@@ -19,7 +19,7 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::diagnostic::display_path;
 use crate::project::CONFIG_FILE;
-use crate::render::{LetterError, Renderer, write_atomically, write_pdf};
+use crate::render::{LetterError, Renderer, write_atomically, write_output};
 
 /// Name of the fingerprint manifest inside the output folder.
 pub const MANIFEST_FILE: &str = ".letterpress-manifest.toml";
@@ -267,7 +267,7 @@ fn render_one(
     let result = renderer
         .finding(&shown, text)
         .and_then(|finding| renderer.pdf_of(finding_path, &finding))
-        .and_then(|bytes| write_pdf(pdf, &bytes));
+        .and_then(|bytes| write_output(pdf, &bytes));
     match result {
         Ok(()) => (Outcome::Rendered, Some(fingerprint)),
         Err(err) => (Outcome::Failed(err), None),

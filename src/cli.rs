@@ -366,7 +366,7 @@ fn render(
         .enumerate()
         .map(|(i, page)| (PathBuf::from(format!("{}-{}.png", stem.display(), i + 1)), page));
     for (path, bytes) in std::iter::once((target.clone(), &pdf)).chain(images) {
-        if let Err(err) = crate::render::write_pdf(&path, bytes) {
+        if let Err(err) = crate::render::write_output(&path, bytes) {
             return report(&err);
         }
         eprintln!("wrote {}", display_path(&path).display());

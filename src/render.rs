@@ -251,12 +251,12 @@ impl Renderer {
     /// Renders the letter in `finding_path` and writes it to `output`.
     pub fn render_to(&self, finding_path: &Path, output: &Path) -> Result<(), LetterError> {
         let pdf = self.pdf(finding_path)?;
-        write_pdf(output, &pdf)
+        write_output(output, &pdf)
     }
 }
 
-/// Writes a PDF atomically, naming the file in the error.
-pub fn write_pdf(output: &Path, pdf: &[u8]) -> Result<(), LetterError> {
+/// Writes an output file (PDF or page image) atomically, naming it in the error.
+pub fn write_output(output: &Path, pdf: &[u8]) -> Result<(), LetterError> {
     write_atomically(output, pdf)
         .map_err(|source| LetterError::Write { path: output.to_path_buf(), source })
 }

@@ -116,7 +116,7 @@ fn the_preview_shows_pages_updates_and_errors() {
 /// With Chromium on the machine (Debian package `chromium`), the real page in
 /// a real browser: it shows the page images and listens for reloads. Keeps a
 /// screenshot in
-/// `target/serve-preview.png`. Without Chromium, says so: the HTTP-level
+/// `$CARGO_TARGET_TMPDIR/serve-preview.png`. Without Chromium, says so: the HTTP-level
 /// checks above still ran.
 fn in_chromium(port: u16) {
     let chromium = std::path::Path::new("/usr/bin/chromium");
@@ -161,7 +161,7 @@ fn in_chromium(port: u16) {
         dom
     };
 
-    let shot = repo().join("target/serve-preview.png");
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-preview.png");
     run(&[format!("--screenshot={}", shot.display())]);
     assert!(std::fs::read(&shot).unwrap().starts_with(b"\x89PNG"));
 
