@@ -48,6 +48,10 @@ pub struct Config {
     /// How prose fields are read.
     #[serde(default)]
     pub markdown: crate::markdown::MarkdownOptions,
+    /// Signature images by signatory name, as paths inside the project
+    /// (PNG, JPEG or SVG); shown on final letters only.
+    #[serde(default)]
+    pub signatures: std::collections::BTreeMap<String, String>,
 }
 
 fn default_template() -> String {

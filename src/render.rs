@@ -44,6 +44,14 @@ pub enum SetupError {
     /// A template does not parse.
     #[error("{0}")]
     Templates(#[from] TemplateError),
+    /// A signature image in `letterpress.toml` is not usable.
+    #[error("signature image for {name} in letterpress.toml: {reason}")]
+    Signature {
+        /// The signatory.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The PDF standards asked for cannot be combined.
     #[error("invalid PDF standards: {0}")]
     Standards(String),
@@ -106,6 +114,7 @@ impl Renderer {
             Ok(None) => Fonts::Embedded(Typesetter::shared()),
             Err(source) => return Err(SetupError::Fonts { dir, source }),
         };
+        check_signatures(&project)?;
         let standards = crate::world::pdf_standards(&[]).map_err(SetupError::Standards)?;
         Ok(Renderer {
             project,
@@ -207,7 +216,17 @@ impl Renderer {
     pub fn source(&self, finding: &Finding) -> Result<String, TemplateError> {
         let name = finding.template.as_deref().unwrap_or(&self.project.config.default_template);
         let stamp = self.is_draft(finding).then(crate::wording::now_utc);
-        let output = Output { paper: self.paper.typst_name(), draft: stamp.as_deref() };
+        let signature = match stamp {
+            Some(_) => None,
+            None => {
+                self.project.config.signatures.get(&finding.signatory.name).map(|p| format!("/{p}"))
+            }
+        };
+        let output = Output {
+            paper: self.paper.typst_name(),
+            draft: stamp.as_deref(),
+            signature: signature.as_deref(),
+        };
         self.templates.render(name, finding, &self.project.config, &output)
     }
 
@@ -253,6 +272,32 @@ impl Renderer {
         let pdf = self.pdf(finding_path)?;
         write_output(output, &pdf)
     }
+}
+
+/// Checks that every configured signature image is an image file inside the
+/// project, so a missing one is reported before any letter is rendered.
+fn check_signatures(project: &Project) -> Result<(), SetupError> {
+    for (name, path) in &project.config.signatures {
+        let fail = |reason: String| SetupError::Signature { name: name.clone(), reason };
+        let relative = Path::new(path);
+        if relative.is_absolute()
+            || relative.components().any(|c| c == std::path::Component::ParentDir)
+        {
+            return Err(fail(format!(
+                "`{path}` must be a path inside the project, like signatures/name.png"
+            )));
+        }
+        let is_image = relative.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["png", "jpg", "jpeg", "svg"].contains(&e.to_ascii_lowercase().as_str())
+        });
+        if !is_image {
+            return Err(fail(format!("`{path}` is not a PNG, JPEG or SVG file")));
+        }
+        if !project.root.join(relative).is_file() {
+            return Err(fail(format!("`{path}` does not exist in {}", project.root.display())));
+        }
+    }
+    Ok(())
 }
 
 /// Writes an output file (PDF or page image) atomically, naming it in the error.

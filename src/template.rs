@@ -60,11 +60,13 @@ pub struct Output<'a> {
     /// For a draft, when it was rendered (shown on it); `None` for a final
     /// letter, which shows no clock time and so stays reproducible.
     pub draft: Option<&'a str>,
+    /// The signature image (a project path) for a final letter, if any.
+    pub signature: Option<&'a str>,
 }
 
 impl Output<'_> {
     /// A final letter on A4.
-    pub const FINAL_A4: Output<'static> = Output { paper: "a4", draft: None };
+    pub const FINAL_A4: Output<'static> = Output { paper: "a4", draft: None, signature: None };
 }
 
 /// The parsed templates of a project, built once and shared by all letters.
@@ -144,6 +146,7 @@ impl Templates {
         context.insert("summary", &Summary::of(finding.areas.iter().map(|a| a.judgement)));
         context.insert("paper", output.paper);
         context.insert("draft", &output.draft);
+        context.insert("signature_image", &output.signature);
         self.tera.render(&full, &context).map_err(tera_error)
     }
 }

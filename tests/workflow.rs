@@ -136,3 +136,51 @@ fn postcodes_are_printed_normalised() {
     letterpress().arg("render").arg(&finding).arg("-o").arg(&pdf).assert().success();
     assert!(pdf_text(&pdf).contains("London, SW1P 3BT"));
 }
+
+/// How many image XObjects a PDF holds.
+fn images_in(pdf: &std::path::Path) -> usize {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    doc.objects
+        .values()
+        .filter(|object| {
+            object.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Subtype").and_then(lopdf::Object::as_name).is_ok_and(|n| n == b"Image")
+            })
+        })
+        .count()
+}
+
+#[test]
+fn the_signature_image_is_on_final_letters_only() {
+    let (project, finding) = demo_with(|t| t);
+    std::fs::create_dir_all(project.path().join("signatures")).unwrap();
+    std::fs::copy(repo().join("docs/demo-page-1.png"), project.path().join("signatures/hunt.png"))
+        .unwrap();
+    let config = project.path().join("letterpress.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[signatures]\n\"Stephen Hunt\" = \"signatures/hunt.png\"\n");
+    std::fs::write(&config, text).unwrap();
+    let (fin, draft) = (project.path().join("final.pdf"), project.path().join("draft.pdf"));
+    letterpress().arg("render").arg(&finding).arg("-o").arg(&fin).assert().success();
+    letterpress()
+        .arg("render")
+        .arg(&finding)
+        .arg("--draft")
+        .arg("-o")
+        .arg(&draft)
+        .assert()
+        .success();
+    assert!(images_in(&fin) >= 1, "no signature image in the final letter");
+    assert_eq!(images_in(&draft), 0, "a draft carries the signature image");
+
+    // A signature that is not there is reported before anything renders.
+    std::fs::remove_file(project.path().join("signatures/hunt.png")).unwrap();
+    letterpress()
+        .arg("render")
+        .arg(&finding)
+        .arg("-o")
+        .arg(project.path().join("x.pdf"))
+        .assert()
+        .code(1)
+        .stderr(contains("signature image for Stephen Hunt in letterpress.toml: `signatures/hunt.png` does not exist"));
+}
