@@ -15,6 +15,24 @@ fn demo_with(edit: impl Fn(String) -> String) -> (tempfile::TempDir, std::path::
     (project, finding)
 }
 
+/// Renders `finding` as final and as draft into `dir`; returns both PDFs.
+fn render_final_and_draft(
+    dir: &std::path::Path,
+    finding: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (fin, draft) = (dir.join("final.pdf"), dir.join("draft.pdf"));
+    letterpress().arg("render").arg(finding).arg("-o").arg(&fin).assert().success();
+    letterpress()
+        .arg("render")
+        .arg(finding)
+        .arg("--draft")
+        .arg("-o")
+        .arg(&draft)
+        .assert()
+        .success();
+    (fin, draft)
+}
+
 fn top_level(text: String, lines: &str) -> String {
     text.replacen("overall = \"satisfactory\"", &format!("overall = \"satisfactory\"\n{lines}"), 1)
 }
@@ -22,17 +40,7 @@ fn top_level(text: String, lines: &str) -> String {
 #[test]
 fn drafts_are_watermarked_and_unsigned_and_finals_are_not() {
     let (project, finding) = demo_with(|t| t);
-    let draft = project.path().join("draft.pdf");
-    let fin = project.path().join("final.pdf");
-    letterpress()
-        .arg("render")
-        .arg(&finding)
-        .arg("--draft")
-        .arg("-o")
-        .arg(&draft)
-        .assert()
-        .success();
-    letterpress().arg("render").arg(&finding).arg("-o").arg(&fin).assert().success();
+    let (fin, draft) = render_final_and_draft(project.path(), &finding);
     let draft_text = words(&pdf_text(&draft)).join(" ");
     let final_text = words(&pdf_text(&fin)).join(" ");
     assert!(draft_text.contains("Draft — not for circulation (rendered "), "{draft_text}");
@@ -160,16 +168,7 @@ fn the_signature_image_is_on_final_letters_only() {
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("\n[signatures]\n\"Stephen Hunt\" = \"signatures/hunt.png\"\n");
     std::fs::write(&config, text).unwrap();
-    let (fin, draft) = (project.path().join("final.pdf"), project.path().join("draft.pdf"));
-    letterpress().arg("render").arg(&finding).arg("-o").arg(&fin).assert().success();
-    letterpress()
-        .arg("render")
-        .arg(&finding)
-        .arg("--draft")
-        .arg("-o")
-        .arg(&draft)
-        .assert()
-        .success();
+    let (fin, draft) = render_final_and_draft(project.path(), &finding);
     assert!(images_in(&fin) >= 1, "no signature image in the final letter");
     assert_eq!(images_in(&draft), 0, "a draft carries the signature image");
 
