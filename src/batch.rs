@@ -3,7 +3,10 @@
 //! All letters share one [`Renderer`] (templates parsed once, one font book),
 //! and each letter is independent: a bad finding file is reported and the
 //! others are still written. PDFs mirror the input tree under the output
-//! folder. A letter is skipped when its inputs (the finding file, every file
+//! folder, named by the project's file name pattern; every letter is read
+//! and named before any is rendered, so two letters that would get the same
+//! PDF are reported instead of one silently replacing the other. A letter is
+//! skipped when its inputs (the finding file and its translation, every file
 //! under `templates/`, `letterpress.toml` and the embedded fonts) hash to the
 //! same fingerprint as when its PDF was written; fingerprints are kept in a
 //! manifest in the output folder.
@@ -12,12 +15,13 @@ use std::collections::BTreeMap;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::diagnostic::display_path;
+use crate::finding::Finding;
 use crate::project::CONFIG_FILE;
 use crate::render::{LetterError, Renderer, write_atomically, write_output};
 
@@ -57,6 +61,19 @@ pub struct LetterResult {
     pub pdf: PathBuf,
     /// What happened.
     pub outcome: Outcome,
+    /// A warning about the rendered letter (e.g. it has too many pages).
+    pub warning: Option<String>,
+}
+
+/// One letter read, validated and named, before anything is rendered.
+struct Plan {
+    /// The finding file.
+    finding: PathBuf,
+    /// Its PDF's path relative to the output folder, with `/` separators:
+    /// the manifest key.
+    key: String,
+    /// The file's text and model, or why the letter cannot be rendered.
+    letter: Result<(String, Finding), LetterError>,
 }
 
 /// The whole run.
@@ -151,42 +168,53 @@ pub fn run(
     let manifest_path = options.output.join(MANIFEST_FILE);
     let old = Manifest::load(&manifest_path);
     let new = Mutex::new(Manifest::default());
-    let key_of = |finding: &Path| {
-        let relative = finding.strip_prefix(dir).unwrap_or(finding);
-        relative.with_extension("pdf").to_string_lossy().replace('\\', "/")
-    };
+    let planned = in_parallel(findings, options.jobs, |finding| plan(renderer, dir, finding))
+        .map_err(|source| BatchError::Threads { source })?;
+    let plans = refuse_collisions(planned, &options.output);
 
-    let letter = |finding: &PathBuf| {
-        let key = key_of(finding);
-        let pdf = options.output.join(&key);
-        let outcome = if cancel.load(Ordering::Relaxed) {
-            Outcome::NotStarted
-        } else {
-            let (outcome, fingerprint) =
-                render_one(renderer, finding, &pdf, shared, old.get(&key), options.force);
-            if let Some(fingerprint) = fingerprint {
-                new.lock().unwrap_or_else(|e| e.into_inner()).insert(key, fingerprint);
+    let letter = |plan: Plan| {
+        let pdf = options.output.join(&plan.key);
+        let (outcome, warning) = match plan.letter {
+            _ if cancel.load(Ordering::Relaxed) => (Outcome::NotStarted, None),
+            Err(err) => (Outcome::Failed(err), None),
+            Ok((text, finding)) => {
+                let previous = old.get(&plan.key);
+                let (outcome, fingerprint, pages) = render_one(
+                    renderer,
+                    &plan.finding,
+                    (&text, &finding),
+                    &pdf,
+                    shared,
+                    previous,
+                    options.force,
+                );
+                if let Some(fingerprint) = fingerprint {
+                    new.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(plan.key.clone(), fingerprint);
+                }
+                // Caches only help the letters in flight; evicting keeps
+                // memory flat however long the run.
+                comemo::evict(2);
+                (outcome, pages.and_then(|pages| renderer.page_warning(pages)))
             }
-            // Caches only help the letters in flight; evicting keeps memory
-            // flat however long the run.
-            comemo::evict(2);
-            outcome
         };
-        let result = LetterResult { finding: finding.clone(), pdf, outcome };
+        let result = LetterResult { finding: plan.finding, pdf, outcome, warning };
         on_done(&result);
         result
     };
-    let letters = in_parallel(&findings, options.jobs, letter)
+    let letters = in_parallel(plans, options.jobs, letter)
         .map_err(|source| BatchError::Threads { source })?;
 
     let mut manifest = new.into_inner().unwrap_or_else(|e| e.into_inner());
     // Keep what the interrupted part of the run did not get to check.
     for letter in &letters {
-        if matches!(letter.outcome, Outcome::NotStarted) {
-            let key = key_of(&letter.finding);
-            if let Some(old) = old.get(&key) {
-                manifest.insert(key, old);
-            }
+        let key = letter.pdf.strip_prefix(&options.output).unwrap_or(&letter.pdf);
+        let key = key.to_string_lossy().replace('\\', "/");
+        if matches!(letter.outcome, Outcome::NotStarted)
+            && let Some(old) = old.get(&key)
+        {
+            manifest.insert(key, old);
         }
     }
     if !letters.is_empty() {
@@ -198,24 +226,22 @@ pub fn run(
 /// Maps `work` over `items` on `jobs` threads (one per core when `None`),
 /// keeping the items' order in the result.
 ///
-/// A plain shared counter hands out the next item: each letter is one
+/// A plain shared queue hands out the next item: each letter is one
 /// independent job of a few milliseconds, so nothing finer is needed, and
 /// every compile runs at the bottom of its own thread's stack. (typst's
 /// layout grows its stack on the heap when it runs low, which nested
 /// work-stealing frames provoke: with rayon, 1,000 letters peaked at 690 MB.)
-fn in_parallel<T, R: Send>(
-    items: &[T],
+fn in_parallel<T: Send, R: Send>(
+    items: Vec<T>,
     jobs: Option<usize>,
-    work: impl Fn(&T) -> R + Sync,
-) -> std::io::Result<Vec<R>>
-where
-    T: Sync,
-{
+    work: impl Fn(T) -> R + Sync,
+) -> std::io::Result<Vec<R>> {
     let threads = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    let count = items.len();
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let done: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(count));
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -224,8 +250,8 @@ where
                     .stack_size(8 << 20)
                     .spawn_scoped(scope, || {
                         loop {
-                            let index = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(item) = items.get(index) else { break };
+                            let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                            let Some((index, item)) = next else { break };
                             let result = work(item);
                             done.lock().unwrap_or_else(|e| e.into_inner()).push((index, result));
                         }
@@ -240,37 +266,85 @@ where
     Ok(done.into_iter().map(|(_, result)| result).collect())
 }
 
-/// Renders one letter unless its fingerprint matches; returns the outcome and
-/// the fingerprint to record (none when the letter failed).
+/// Reads and validates one finding file and names its PDF: the file name
+/// pattern's name, in the folder mirroring the finding's place under `dir`.
+fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf) -> Plan {
+    let shown = display_path(&finding_path);
+    let relative = finding_path.strip_prefix(dir).unwrap_or(&finding_path);
+    let folder = relative.parent().unwrap_or(Path::new(""));
+    let fallback = relative.with_extension("pdf");
+    let letter = crate::finding::read_text(&shown)
+        .map_err(|problems| LetterError::Finding(Box::new(problems)))
+        .and_then(|text| Ok((text.clone(), renderer.finding(&shown, text)?)));
+    let (key, letter) = match letter {
+        Ok((text, finding)) => match renderer.output_path(&finding_path, &finding, Some(folder)) {
+            Ok(name) => (name, Ok((text, finding))),
+            Err(err) => (fallback, Err(err)),
+        },
+        Err(err) => (fallback, Err(err)),
+    };
+    let key = key.to_string_lossy().replace('\\', "/");
+    Plan { finding: finding_path, key, letter }
+}
+
+/// Fails every letter whose PDF name another letter (earlier in file order)
+/// already has, naming both: two letters must never overwrite each other.
+fn refuse_collisions(mut plans: Vec<Plan>, output: &Path) -> Vec<Plan> {
+    let mut owners: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    for plan in &mut plans {
+        if plan.letter.is_err() {
+            continue;
+        }
+        match owners.get(&plan.key) {
+            Some(owner) => {
+                plan.letter = Err(LetterError::FileName {
+                    finding: display_path(&plan.finding),
+                    message: format!(
+                        "{} is already the PDF of {}; make the file name pattern in {CONFIG_FILE} tell them apart (e.g. add {{stem}})",
+                        display_path(&output.join(&plan.key)).display(),
+                        display_path(owner).display()
+                    ),
+                });
+            }
+            None => {
+                owners.insert(plan.key.clone(), plan.finding.clone());
+            }
+        }
+    }
+    plans
+}
+
+/// Renders one letter unless its fingerprint matches; returns the outcome,
+/// the fingerprint to record (none when the letter failed) and the page
+/// count of a new PDF.
 fn render_one(
     renderer: &Renderer,
     finding_path: &Path,
+    (text, finding): (&str, &Finding),
     pdf: &Path,
     shared: u128,
     previous: Option<u128>,
     force: bool,
-) -> (Outcome, Option<u128>) {
-    let shown = display_path(finding_path);
-    let text = match crate::finding::read_text(&shown) {
-        Ok(text) => text,
-        Err(problems) => return (Outcome::Failed(LetterError::Finding(Box::new(problems))), None),
-    };
+) -> (Outcome, Option<u128>, Option<usize>) {
     let fingerprint = {
         let mut hasher = SipHasher13::new();
         hasher.write_u128(shared);
         hasher.write(text.as_bytes());
+        // A bilingual letter changes when its other version does.
+        if let Some(other) = finding.translation_path(finding_path) {
+            hasher.write(&std::fs::read(other).unwrap_or_default());
+        }
         hasher.finish128().as_u128()
     };
     if !force && previous == Some(fingerprint) && pdf.is_file() {
-        return (Outcome::Unchanged, Some(fingerprint));
+        return (Outcome::Unchanged, Some(fingerprint), None);
     }
     let result = renderer
-        .finding(&shown, text)
-        .and_then(|finding| renderer.pdf_of(finding_path, &finding))
-        .and_then(|bytes| write_output(pdf, &bytes));
+        .pdf_of(finding_path, finding)
+        .and_then(|rendered| write_output(pdf, &rendered.pdf).map(|()| rendered.pages));
     match result {
-        Ok(()) => (Outcome::Rendered, Some(fingerprint)),
-        Err(err) => (Outcome::Failed(err), None),
+        Ok(pages) => (Outcome::Rendered, Some(fingerprint), Some(pages)),
+        Err(err) => (Outcome::Failed(err), None, None),
     }
 }
 

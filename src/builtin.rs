@@ -22,6 +22,10 @@ pub const TEMPLATES: &[BuiltinFile] = &[
         contents: include_str!("../templates/monitoring.typ.tera"),
     },
     BuiltinFile {
+        path: "templates/monitoring.cy.typ.tera",
+        contents: include_str!("../templates/monitoring.cy.typ.tera"),
+    },
+    BuiltinFile {
         path: "templates/brief.typ.tera",
         contents: include_str!("../templates/brief.typ.tera"),
     },

@@ -20,7 +20,7 @@ use crate::batch::{self, BatchOptions, LetterResult, Outcome};
 use crate::builtin;
 use crate::diagnostic::{FileProblems, display_path};
 use crate::project::Project;
-use crate::render::{LetterError, Paper, Renderer, output_path};
+use crate::render::{LetterError, Paper, Renderer};
 use crate::watch;
 use typst_pdf::PdfStandard;
 
@@ -339,7 +339,7 @@ fn render(
         }
     };
     if emit_typst {
-        let source = renderer.load(finding).and_then(|f| Ok(renderer.source(&f)?));
+        let source = renderer.load(finding).and_then(|f| renderer.source(finding, &f));
         return match source {
             Ok(source) => {
                 print!("{source}");
@@ -348,15 +348,23 @@ fn render(
             Err(err) => report(&err),
         };
     }
-    let target = output_path(renderer.project(), finding, output);
-    if !png {
-        if let Err(err) = renderer.render_to(finding, &target) {
-            return report(&err);
-        }
-        eprintln!("wrote {}", display_path(&target).display());
-        return ExitCode::SUCCESS;
-    }
-    let (pdf, pages) = match renderer.pdf_and_pages(finding, PNG_PIXELS_PER_POINT) {
+    let letter = match renderer.load(finding) {
+        Ok(letter) => letter,
+        Err(err) => return report(&err),
+    };
+    let target = match renderer.output_path(finding, &letter, output) {
+        Ok(target) => target,
+        Err(err) => return report(&err),
+    };
+    let outputs = if png {
+        renderer.pdf_and_pages(finding, PNG_PIXELS_PER_POINT).map(|(pdf, pages)| {
+            let count = pages.len();
+            (pdf, count, pages)
+        })
+    } else {
+        renderer.pdf_of(finding, &letter).map(|rendered| (rendered.pdf, rendered.pages, Vec::new()))
+    };
+    let (pdf, page_count, pages) = match outputs {
         Ok(outputs) => outputs,
         Err(err) => return report(&err),
     };
@@ -371,27 +379,32 @@ fn render(
         }
         eprintln!("wrote {}", display_path(&path).display());
     }
+    if let Some(warning) = renderer.page_warning(page_count) {
+        eprintln!("warning: {}: {warning}", display_path(finding).display());
+    }
     ExitCode::SUCCESS
 }
 
 fn watch(project: Option<&Path>, finding: &Path, output: Option<&Path>) -> ExitCode {
     let start = finding.parent().unwrap_or(Path::new(".")).to_path_buf();
     let find = || project_for(project, &start);
-    let target = match find() {
-        Ok(found) => output_path(&found, finding, output),
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_INVALID);
-        }
-    };
+    if let Err(message) = find() {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_INVALID);
+    }
     eprintln!("watching {} (Ctrl-C to stop)", finding.display());
     let mut on_update = |update: watch::Update<'_>| match update {
-        watch::Update::Render { renderer, seen } => match renderer.render_to(finding, &target) {
-            Ok(()) => eprintln!(
-                "rendered {} in {} ms",
-                display_path(&target).display(),
-                seen.elapsed().as_millis()
-            ),
+        watch::Update::Render { renderer, seen } => match renderer.render_to(finding, output) {
+            Ok((target, pages)) => {
+                eprintln!(
+                    "rendered {} in {} ms",
+                    display_path(&target).display(),
+                    seen.elapsed().as_millis()
+                );
+                if let Some(warning) = renderer.page_warning(pages) {
+                    eprintln!("warning: {}: {warning}", display_path(finding).display());
+                }
+            }
             Err(err) => {
                 report_letter_error(&err);
                 eprintln!("waiting for a fix; the previous PDF is kept");
@@ -502,6 +515,11 @@ fn batch(
         if let Outcome::Failed(err) = &letter.outcome {
             eprintln!();
             report_letter_error(err);
+        }
+    }
+    for letter in &report.letters {
+        if let Some(warning) = &letter.warning {
+            eprintln!("warning: {}: {warning}", display_path(&letter.finding).display());
         }
     }
     let (rendered, unchanged, failed, not_started) = report.counts();
@@ -637,6 +655,8 @@ fn report_letter_error(err: &LetterError) {
         }
         // typst's report starts every diagnostic with its severity.
         LetterError::Typst(_) => eprintln!("{err}"),
-        LetterError::Write { .. } | LetterError::Template(_) => eprintln!("error: {err}"),
+        LetterError::Write { .. } | LetterError::Template(_) | LetterError::FileName { .. } => {
+            eprintln!("error: {err}")
+        }
     }
 }

@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{FileProblems, Problem, Severity};
+use crate::wording::Language;
 
 /// One post-inspection monitoring letter, as written by the inspector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,6 +24,11 @@ pub struct Finding {
     pub template: Option<String>,
     /// Whether the letter is a draft or final (ready to sign and send).
     pub status: Status,
+    /// The language the letter is written in.
+    pub language: Language,
+    /// The same letter in another language, as a finding file relative to
+    /// this one: the PDF then holds this letter and, after it, the other.
+    pub translation: Option<String>,
     /// The inspectorate's reference, printed under the date and in the PDF.
     pub reference: Option<String>,
     /// What is enclosed with the letter, one entry each.
@@ -468,11 +474,66 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// Where the translation of the finding file at `path` is, if it has one:
+    /// `translation` is relative to the finding file's folder.
+    pub fn translation_path(&self, path: &Path) -> Option<std::path::PathBuf> {
+        let translation = self.translation.as_ref()?;
+        Some(path.parent().unwrap_or(Path::new("")).join(translation))
+    }
+
+    /// How `other`, this letter in another language, disagrees with it on
+    /// facts that must not differ between the two versions: dates, status,
+    /// reference, judgements and timescales. Prose may differ; facts may not.
+    pub fn translation_mismatches(&self, other: &Finding) -> Vec<String> {
+        let mut found = Vec::new();
+        if self.language == other.language {
+            found.push(format!(
+                "the translation is in {} too; it must be in another language",
+                self.language.name()
+            ));
+        }
+        let mut same = |what: &str, here: String, there: String| {
+            if here != there {
+                found.push(format!("{what} is {here} here but {there} in the translation"));
+            }
+        };
+        same("date", self.date.to_string(), other.date.to_string());
+        same("status", format!("{:?}", self.status), format!("{:?}", other.status));
+        same("reference", format!("{:?}", self.reference), format!("{:?}", other.reference));
+        same("overall", self.overall.to_string(), other.overall.to_string());
+        same("visit.from", self.visit.from.to_string(), other.visit.from.to_string());
+        same("visit.to", self.visit.to.to_string(), other.visit.to.to_string());
+        same(
+            "inspection.week_commencing",
+            self.inspection.week_commencing.to_string(),
+            other.inspection.week_commencing.to_string(),
+        );
+        same("the number of areas", self.areas.len().to_string(), other.areas.len().to_string());
+        for (i, (here, there)) in self.areas.iter().zip(&other.areas).enumerate() {
+            let n = i + 1;
+            same(
+                &format!("area {n}'s judgement"),
+                here.judgement.to_string(),
+                there.judgement.to_string(),
+            );
+            same(
+                &format!("area {n}'s timescale"),
+                format!("{:?}", here.timescale),
+                format!("{:?}", there.timescale),
+            );
+        }
+        found
+    }
+}
+
 /// Top-level keys of a finding file.
 const TOP_LEVEL_KEYS: &[&str] = &[
     "date",
     "template",
     "status",
+    "language",
+    "translation",
     "reference",
     "enclosures",
     "overall",
@@ -568,6 +629,10 @@ fn read_sections(
     let overall = read::<Judgement>("overall", take("overall"), problems);
     let status =
         take("status").map_or(Some(Status::Final), |v| read::<Status>("status", Some(v), problems));
+    let language = take("language")
+        .map_or(Some(Language::default()), |v| read::<Language>("language", Some(v), problems));
+    let translation =
+        take("translation").and_then(|v| read::<String>("translation", Some(v), problems));
     let reference = take("reference").and_then(|v| read::<String>("reference", Some(v), problems));
     let enclosures = take("enclosures")
         .map_or(Some(Vec::new()), |v| read::<Vec<String>>("enclosures", Some(v), problems));
@@ -606,6 +671,8 @@ fn read_sections(
         date: date?,
         template,
         status: status?,
+        language: language?,
+        translation,
         reference,
         enclosures: enclosures?,
         recipient: recipient?,
@@ -630,6 +697,27 @@ fn did_you_mean(name: &str, candidates: &[&str]) -> Option<String> {
 
 fn suggestion(candidate: &str) -> String {
     format!("did you mean `{candidate}`?")
+}
+
+/// The disagreements between a letter and its translation (from
+/// [`Finding::translation_mismatches`]), as errors on the `translation` field.
+pub fn translation_problems(
+    path: &Path,
+    text: String,
+    translation: &Path,
+    mismatches: Vec<String>,
+) -> FileProblems {
+    let span = SpanIndex::new(&text).find(&[Key::Field("translation")]);
+    let problems = mismatches
+        .into_iter()
+        .map(|mismatch| {
+            Problem::error(Some("translation".into()), mismatch, span.clone()).with_hint(format!(
+                "the two versions of a letter must agree on every fact; correct {} or this file",
+                translation.display()
+            ))
+        })
+        .collect();
+    FileProblems { path: path.to_path_buf(), text, problems }
 }
 
 /// Every string in the finding file that still holds the scaffold's

@@ -6,7 +6,7 @@
 //! letterhead config) → [`template`] (tera wording, using [`markdown`] for
 //! prose, [`escape`] for plain text and [`wording`] for numbers and dates) →
 //! [`world`] (typst compile and PDF export) → [`render`] (one letter to a PDF
-//! file) → [`batch`] (a folder of letters), [`watch`] (re-render on change)
+//! file, named by [`file_name`]) → [`batch`] (a folder of letters), [`watch`] (re-render on change)
 //! and [`serve`] (live preview) → [`cli`].
 
 pub mod batch;
@@ -14,6 +14,7 @@ pub mod builtin;
 pub mod cli;
 pub mod diagnostic;
 pub mod escape;
+pub mod file_name;
 pub mod finding;
 pub mod markdown;
 pub mod postal;

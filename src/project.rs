@@ -52,6 +52,23 @@ pub struct Config {
     /// (PNG, JPEG or SVG); shown on final letters only.
     #[serde(default)]
     pub signatures: std::collections::BTreeMap<String, String>,
+    /// How output files are named and checked.
+    #[serde(default)]
+    pub output: OutputConfig,
+}
+
+/// The `[output]` table: how PDFs are named, and how long a letter may be.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// File name of each PDF in the output folder, e.g.
+    /// `{date}-{service_area}.pdf`; by default the finding file's name.
+    #[serde(default)]
+    pub file_name: crate::file_name::FileNamePattern,
+    /// A letter with more pages than this is reported with a warning (a
+    /// postal letter's envelope and postage allow only so many sheets).
+    #[serde(default)]
+    pub max_pages: Option<usize>,
 }
 
 fn default_template() -> String {

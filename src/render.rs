@@ -28,6 +28,14 @@ pub enum LetterError {
     /// typst could not lay out the letter.
     #[error("{0}")]
     Typst(#[from] TypstError),
+    /// The output file name pattern cannot name this letter.
+    #[error("cannot name the PDF of {}: {message}", .finding.display())]
+    FileName {
+        /// The finding file.
+        finding: PathBuf,
+        /// Why.
+        message: String,
+    },
     /// The PDF could not be written.
     #[error("cannot write {}: {source}", .path.display())]
     Write {
@@ -194,7 +202,7 @@ impl Renderer {
 
     /// Every problem of a finding file without rendering it: the file's own
     /// errors and warnings, then whether its wording template exists and
-    /// renders.
+    /// renders, and whether its translation agrees with it.
     pub fn check(&self, finding_path: &Path) -> FileProblems {
         let shown = display_path(finding_path);
         let text = match crate::finding::read_text(&shown) {
@@ -202,18 +210,54 @@ impl Renderer {
             Err(problems) => return problems,
         };
         let (finding, mut problems) = crate::finding::check(&shown, text);
-        if let Some(finding) = finding
-            && let Err(err) = self.source(&finding)
-        {
-            let span = problems.text.find("\ntemplate").map(|at| at + 1..at + 9);
-            let field = matches!(err, TemplateError::Unknown { .. }).then(|| "template".to_owned());
-            problems.problems.push(Problem::error(field, err.to_string(), span));
+        let Some(finding) = finding else { return problems };
+        match self.source(&shown, &finding) {
+            Ok(_) => {}
+            Err(LetterError::Finding(other)) if other.path == shown => {
+                problems.problems.extend(other.problems)
+            }
+            Err(err) => {
+                let field = match &err {
+                    LetterError::Template(
+                        TemplateError::Unknown { .. } | TemplateError::NoTranslation { .. },
+                    ) => Some("template".to_owned()),
+                    _ => None,
+                };
+                let span = field
+                    .as_ref()
+                    .and_then(|_| problems.text.find("\ntemplate").map(|at| at + 1..at + 9));
+                problems.problems.push(Problem::error(field, err.to_string(), span));
+            }
         }
         problems
     }
 
     /// The typst source of a letter, as the wording template produces it.
-    pub fn source(&self, finding: &Finding) -> Result<String, TemplateError> {
+    /// A letter with a translation becomes both versions, this one first,
+    /// each a complete letter starting on a new page.
+    pub fn source(&self, finding_path: &Path, finding: &Finding) -> Result<String, LetterError> {
+        let first = self.version_source(finding, true)?;
+        let Some(other_path) = finding.translation_path(finding_path) else { return Ok(first) };
+        let other = self.load(&other_path)?;
+        let mismatches = finding.translation_mismatches(&other);
+        if !mismatches.is_empty() {
+            let text = crate::finding::read_text(finding_path)
+                .map_err(|e| LetterError::Finding(Box::new(e)))?;
+            return Err(LetterError::Finding(Box::new(crate::finding::translation_problems(
+                finding_path,
+                text,
+                &display_path(&other_path),
+                mismatches,
+            ))));
+        }
+        let second = self.version_source(&other, false)?;
+        // Each version is wrapped in a content block so its show and set
+        // rules (page numbers, language) end with it.
+        Ok(format!("#[\n{first}\n]\n#pagebreak(weak: true)\n#[\n{second}\n]\n"))
+    }
+
+    /// One language's letter; `primary` when its title is the PDF's.
+    fn version_source(&self, finding: &Finding, primary: bool) -> Result<String, TemplateError> {
         let name = finding.template.as_deref().unwrap_or(&self.project.config.default_template);
         let stamp = self.is_draft(finding).then(crate::wording::now_utc);
         let signature = match stamp {
@@ -226,6 +270,7 @@ impl Renderer {
             paper: self.paper.typst_name(),
             draft: stamp.as_deref(),
             signature: signature.as_deref(),
+            primary,
         };
         self.templates.render(name, finding, &self.project.config, &output)
     }
@@ -233,21 +278,48 @@ impl Renderer {
     /// Produces the PDF bytes of the letter in `finding_path`.
     pub fn pdf(&self, finding_path: &Path) -> Result<Vec<u8>, LetterError> {
         let finding = self.load(finding_path)?;
-        self.pdf_of(finding_path, &finding)
+        Ok(self.pdf_of(finding_path, &finding)?.pdf)
     }
 
-    /// Produces the PDF bytes of an already loaded finding; `finding_path`
-    /// names it in diagnostics.
-    pub fn pdf_of(&self, finding_path: &Path, finding: &Finding) -> Result<Vec<u8>, LetterError> {
-        let source = self.source(finding)?;
+    /// Produces the PDF of an already loaded finding; `finding_path` names it
+    /// in diagnostics.
+    pub fn pdf_of(&self, finding_path: &Path, finding: &Finding) -> Result<Rendered, LetterError> {
+        let source = self.source(finding_path, finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
-        Ok(self.typesetter().compile(
-            &self.project.root,
-            source,
-            finding.date,
-            &name,
-            &self.standards,
-        )?)
+        let world = self.typesetter().world(&self.project.root, source, finding.date, &name);
+        let document = world.layout()?;
+        let pdf = world.export(&document, &self.standards)?;
+        Ok(Rendered { pdf, pages: document.pages().len() })
+    }
+
+    /// A warning when a letter of `pages` pages is longer than the project's
+    /// `[output] max_pages`.
+    pub fn page_warning(&self, pages: usize) -> Option<String> {
+        let max = self.project.config.output.max_pages?;
+        (pages > max).then(|| {
+            format!(
+                "the letter has {pages} pages, more than the {max} set by max_pages in {}",
+                crate::project::CONFIG_FILE
+            )
+        })
+    }
+
+    /// Where the PDF of a letter goes: `output` itself when it ends in
+    /// `.pdf`, otherwise the project's file name pattern inside `output`
+    /// (default: the project's `out/` folder).
+    pub fn output_path(
+        &self,
+        finding_path: &Path,
+        finding: &Finding,
+        output: Option<&Path>,
+    ) -> Result<PathBuf, LetterError> {
+        if let Some(file) = output.filter(|o| o.extension().is_some_and(|e| e == "pdf")) {
+            return Ok(file.to_path_buf());
+        }
+        let name = self.project.config.output.file_name.expand(finding_path, finding).map_err(
+            |message| LetterError::FileName { finding: display_path(finding_path), message },
+        )?;
+        Ok(output.map_or_else(|| self.project.root.join("out"), Path::to_path_buf).join(name))
     }
 
     /// The PDF and the pages as PNG images, from one layout of the letter.
@@ -257,7 +329,7 @@ impl Renderer {
         pixels_per_point: f64,
     ) -> Result<(Vec<u8>, Vec<Vec<u8>>), LetterError> {
         let finding = self.load(finding_path)?;
-        let source = self.source(&finding)?;
+        let source = self.source(finding_path, &finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
         let world = self.typesetter().world(&self.project.root, source, finding.date, &name);
         let document = world.layout()?;
@@ -267,11 +339,28 @@ impl Renderer {
         Ok((pdf, pages))
     }
 
-    /// Renders the letter in `finding_path` and writes it to `output`.
-    pub fn render_to(&self, finding_path: &Path, output: &Path) -> Result<(), LetterError> {
-        let pdf = self.pdf(finding_path)?;
-        write_output(output, &pdf)
+    /// Renders the letter in `finding_path` and writes its PDF to
+    /// [`Renderer::output_path`]; returns where, and the page count.
+    pub fn render_to(
+        &self,
+        finding_path: &Path,
+        output: Option<&Path>,
+    ) -> Result<(PathBuf, usize), LetterError> {
+        let finding = self.load(finding_path)?;
+        let target = self.output_path(finding_path, &finding, output)?;
+        let rendered = self.pdf_of(finding_path, &finding)?;
+        write_output(&target, &rendered.pdf)?;
+        Ok((target, rendered.pages))
     }
+}
+
+/// A letter's PDF.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The PDF bytes.
+    pub pdf: Vec<u8>,
+    /// How many pages it has.
+    pub pages: usize,
 }
 
 /// Checks that every configured signature image is an image file inside the
@@ -325,21 +414,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     // would cost more than typst's layout and only guards against power loss.
     temp.persist(path).map_err(|err| err.error)?;
     Ok(())
-}
-
-/// Where the PDF of `finding_path` goes.
-///
-/// With no `output`, next to the project in `out/`; an `output` ending in
-/// `.pdf` is the file itself, anything else is a folder to put it in.
-pub fn output_path(project: &Project, finding_path: &Path, output: Option<&Path>) -> PathBuf {
-    let file_name = Path::new(finding_path.file_stem().unwrap_or_default()).with_extension("pdf");
-    match output {
-        Some(out) if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) => {
-            out.to_path_buf()
-        }
-        Some(dir) => dir.join(file_name),
-        None => project.root.join("out").join(file_name),
-    }
 }
 
 #[cfg(test)]

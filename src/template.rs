@@ -9,7 +9,14 @@
 //! Filters the templates can use:
 //! - `markdown(lead="…")`: Markdown → typst markup, optional plain-text lead.
 //! - `words`: a number in words (`12` → `twelve`).
+//! - `count(noun="month")`: a number of a noun (`3` → `three months`).
+//! - `judgement`: a judgement's word (`good`).
 //! - `date(format="%d %B %Y")`, `date_range(to=…)`: dates as a letter writes them.
+//!
+//! The last four speak the letter's language (the context's `language`),
+//! from the locale table in [`crate::wording`]. A letter in a language other
+//! than English uses the template `NAME.CODE` (`monitoring.cy`), so each
+//! language's sentences are a template a translator can own.
 //! - `sentence`: ends a clause with a full stop unless it has one.
 //! - `typst_str`: a typst string literal, for code such as `author: …`.
 //! - `typst_date`: a typst `datetime(…)` value, for document metadata.
@@ -22,7 +29,7 @@ use crate::escape;
 use crate::finding::{Date, Finding};
 use crate::markdown::{self, MarkdownOptions};
 use crate::project::Config;
-use crate::wording::{self, Summary};
+use crate::wording::{self, Language, Locale, Noun, Summary};
 
 /// Suffix of wording templates; autoescaping applies to these.
 pub const TEMPLATE_SUFFIX: &str = ".typ.tera";
@@ -50,6 +57,18 @@ pub enum TemplateError {
         /// The names that exist.
         available: Vec<String>,
     },
+    /// The template exists, but not in the letter's language.
+    #[error(
+        "template `{name}` has no {} version; add templates/{name}.{}{TEMPLATE_SUFFIX}",
+        .language.name(),
+        .language.code()
+    )]
+    NoTranslation {
+        /// The template's name.
+        name: String,
+        /// The letter's language.
+        language: Language,
+    },
 }
 
 /// How this rendering differs from the finding's own settings.
@@ -62,11 +81,15 @@ pub struct Output<'a> {
     pub draft: Option<&'a str>,
     /// The signature image (a project path) for a final letter, if any.
     pub signature: Option<&'a str>,
+    /// Whether this letter's title and description are the PDF's: false for
+    /// the second language of a bilingual letter.
+    pub primary: bool,
 }
 
 impl Output<'_> {
     /// A final letter on A4.
-    pub const FINAL_A4: Output<'static> = Output { paper: "a4", draft: None, signature: None };
+    pub const FINAL_A4: Output<'static> =
+        Output { paper: "a4", draft: None, signature: None, primary: true };
 }
 
 /// The parsed templates of a project, built once and shared by all letters.
@@ -116,12 +139,14 @@ impl Templates {
         Ok(Templates { tera, prefix })
     }
 
-    /// Names of the available wording templates (without the suffix).
+    /// Names of the available wording templates (without the suffix), not
+    /// counting the other-language versions (`monitoring.cy`).
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .tera
             .get_template_names()
             .filter_map(|n| n.strip_prefix(&self.prefix)?.strip_suffix(TEMPLATE_SUFFIX))
+            .filter(|n| !n.contains('.'))
             .map(str::to_owned)
             .collect();
         names.sort();
@@ -136,11 +161,21 @@ impl Templates {
         config: &Config,
         output: &Output<'_>,
     ) -> Result<String, TemplateError> {
-        let full = format!("{}{name}{TEMPLATE_SUFFIX}", self.prefix);
-        if !self.tera.contains_template(&full) {
+        let base = format!("{}{name}{TEMPLATE_SUFFIX}", self.prefix);
+        if !self.tera.contains_template(&base) {
             return Err(TemplateError::Unknown { name: name.to_owned(), available: self.names() });
         }
+        let language = finding.language;
+        let full = match language {
+            Language::English => base,
+            other => format!("{}{name}.{}{TEMPLATE_SUFFIX}", self.prefix, other.code()),
+        };
+        if !self.tera.contains_template(&full) {
+            return Err(TemplateError::NoTranslation { name: name.to_owned(), language });
+        }
         let mut context = Context::new();
+        context.insert("language", language.code());
+        context.insert("primary", &output.primary);
         context.insert("letter", finding);
         context.insert("sender", &config.sender);
         context.insert("summary", &Summary::of(finding.areas.iter().map(|a| a.judgement)));
@@ -160,14 +195,30 @@ fn register_filters(tera: &mut Tera, options: MarkdownOptions) {
     tera.register_filter("typst_str", |text: &str, _: Kwargs, _: &State| {
         Value::safe_string(&escape::string(text))
     });
-    tera.register_filter("words", |n: u64, _: Kwargs, _: &State| wording::number_words(n));
-    tera.register_filter("date", |text: &str, kwargs: Kwargs, _: &State| {
-        let format: &str = kwargs.get("format")?.unwrap_or("%e %B %Y");
-        wording::format_date(iso_date(text)?, format).map_err(tera::Error::message)
+    tera.register_filter("words", |n: u64, _: Kwargs, state: &State| {
+        TeraResult::Ok(locale(state)?.number_words(n))
     });
-    tera.register_filter("date_range", |text: &str, kwargs: Kwargs, _: &State| {
+    tera.register_filter("count", |n: u64, kwargs: Kwargs, state: &State| {
+        let name: &str = kwargs.must_get("noun")?;
+        let noun = Noun::from_name(name).ok_or_else(|| {
+            tera::Error::message(format!("unknown noun `{name}`; use area, week or month"))
+        })?;
+        TeraResult::Ok(locale(state)?.count(n, noun))
+    });
+    tera.register_filter("judgement", |text: &str, _: Kwargs, state: &State| {
+        let judgement = crate::finding::Judgement::ALL
+            .into_iter()
+            .find(|j| j.as_str() == text)
+            .ok_or_else(|| tera::Error::message(format!("`{text}` is not a judgement")))?;
+        TeraResult::Ok(locale(state)?.judgement(judgement))
+    });
+    tera.register_filter("date", |text: &str, kwargs: Kwargs, state: &State| {
+        let format: &str = kwargs.get("format")?.unwrap_or("%e %B %Y");
+        wording::format_date(iso_date(text)?, format, locale(state)?).map_err(tera::Error::message)
+    });
+    tera.register_filter("date_range", |text: &str, kwargs: Kwargs, state: &State| {
         let to: &str = kwargs.must_get("to")?;
-        TeraResult::Ok(wording::format_date_range(iso_date(text)?, iso_date(to)?))
+        TeraResult::Ok(wording::format_date_range(iso_date(text)?, iso_date(to)?, locale(state)?))
     });
     tera.register_filter("typst_date", |text: &str, _: Kwargs, _: &State| {
         let d = iso_date(text)?;
@@ -180,6 +231,18 @@ fn register_filters(tera: &mut Tera, options: MarkdownOptions) {
         let text = text.trim_end();
         if text.ends_with(['.', '!', '?']) { text.to_owned() } else { format!("{text}.") }
     });
+}
+
+/// The locale of the letter being rendered (English when the context has no
+/// `language`, as in a template rendered on its own).
+fn locale(state: &State) -> TeraResult<&'static Locale> {
+    let code: Option<String> = state.get("language")?;
+    match code.as_deref() {
+        None => Ok(Language::English.locale()),
+        Some(code) => Language::from_code(code)
+            .map(Language::locale)
+            .ok_or_else(|| tera::Error::message(format!("unknown language `{code}`"))),
+    }
 }
 
 /// Keeps tera's report (message, template line, caret) without its own

@@ -116,27 +116,12 @@ impl Typesetter {
         &SHARED
     }
 
-    /// Compiles `source` (a letter's generated typst) to PDF bytes.
+    /// A world for one letter, to lay out and export in separate steps.
     ///
     /// `root` is the project folder files may be read from, `date` the letter
     /// date, used as "today" and as the PDF's creation date so the same input
-    /// always gives the same bytes; `source_name` names the source in
-    /// diagnostics.
-    pub fn compile(
-        &self,
-        root: &Path,
-        source: String,
-        date: Date,
-        source_name: &str,
-        standards: &PdfStandards,
-    ) -> Result<Vec<u8>, TypstError> {
-        let world = self.world(root, source, date, source_name);
-        let document = world.layout()?;
-        world.export(&document, standards)
-    }
-
-    /// A world for one letter, to lay out and export in separate steps (see
-    /// [`Typesetter::compile`] for the arguments).
+    /// always gives the same bytes; `source_name` names the generated source
+    /// in diagnostics.
     pub fn world<'a>(
         &'a self,
         root: &Path,

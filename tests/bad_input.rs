@@ -83,5 +83,5 @@ fn the_sample_letters_are_clean() {
         .args(["check", "--deny-warnings", "letters"])
         .assert()
         .success()
-        .stderr(predicates::str::contains("checked 5 finding files: 0 errors, 0 warnings"));
+        .stderr(predicates::str::contains("checked 6 finding files: 0 errors, 0 warnings"));
 }

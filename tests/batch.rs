@@ -177,9 +177,15 @@ fn ctrl_c_leaves_only_whole_pdfs() {
 #[test]
 fn all_sample_letters_render() {
     let (out, report) = render_samples();
-    assert!(report.contains("5 rendered, 0 unchanged, 0 failed"), "{report}");
+    assert!(report.contains("6 rendered, 0 unchanged, 0 failed"), "{report}");
     for name in ["cafcass-greater-london", "sample-northmoor", "sample-southfield"] {
         let text = pdf_text(&out.path().join(format!("{name}.pdf")));
         assert!(text.contains("Yours sincerely"), "{name}");
     }
+    // The Welsh sample is bilingual: the Welsh letter, then the English one.
+    let text = words(&pdf_text(&out.path().join("sample-northmoor.cy.pdf"))).join(" ");
+    let (welsh, english) = text.split_once("03 February 2012").expect("the English date line");
+    assert!(welsh.contains("3 Chwefror 2012") && welsh.contains("o fewn chwe wythnos, sicrhau"));
+    assert!(welsh.contains("a nododd un maes i'w wella."), "{welsh}");
+    assert!(welsh.contains("Yn gywir") && english.contains("Yours sincerely"));
 }

@@ -143,7 +143,9 @@ fn injection_corpus_prints_verbatim_quickly_and_reads_no_file() {
     for (name, markdown) in corpus {
         let started = Instant::now();
         let text = layout_markdown(&markdown).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(started.elapsed() < Duration::from_secs(2), "{name} took {:?}", started.elapsed());
+        // A guard against runaway (quadratic or worse) input, not a benchmark: it
+        // takes about a second here and must not fail on a loaded CI machine.
+        assert!(started.elapsed() < Duration::from_secs(10), "{name} took {:?}", started.elapsed());
         assert!(!text.contains("root:x:0"), "{name} read /etc/passwd");
         let expected_words =
             ["#read", "#import", "#include", "#image", "$x^2$", "<label>", "//", "/*"];

@@ -183,3 +183,164 @@ fn the_signature_image_is_on_final_letters_only() {
         .code(1)
         .stderr(contains("signature image for Stephen Hunt in letterpress.toml: `signatures/hunt.png` does not exist"));
 }
+
+/// Renders `finding` to `name` in the project and returns the PDF's words.
+fn rendered_words(project: &tempfile::TempDir, finding: &std::path::Path, name: &str) -> String {
+    let pdf = project.path().join(name);
+    letterpress().arg("render").arg(finding).arg("-o").arg(&pdf).assert().success();
+    words(&pdf_text(&pdf)).join(" ")
+}
+
+#[test]
+fn a_welsh_letter_has_welsh_wording_dates_and_numbers() {
+    let (project, finding) = demo_with(|t| top_level(t, "language = \"cy\""));
+    let text = rendered_words(&project, &finding, "cy.pdf");
+    // Month names and number words from the Welsh locale table.
+    assert!(text.contains("1 Rhagfyr 2010"), "{text}");
+    assert!(text.contains("ar 22-25 Tachwedd 2010") && text.contains("ym mis Rhagfyr 2009"));
+    assert!(text.contains("a nododd deuddeg maes i'w wella."));
+    assert!(text.contains(
+        "mewn wyth o'r deuddeg maes i'w wella, cynnydd da mewn dau a chynnydd annigonol mewn dau."
+    ));
+    assert!(text.contains("o fewn tri mis, sicrhau"));
+    assert!(text.contains("Mae Cafcass wedi gwneud cynnydd boddhaol ar y maes hwn i'w wella."));
+    assert!(text.contains("Tudalen 2 o 6"));
+    // No English fixed phrase is left.
+    for english in
+        ["01 December", "twelve", "progress has been made by", "Page 2", "Yours sincerely"]
+    {
+        assert!(!text.contains(english), "{english} in the Welsh letter");
+    }
+}
+
+#[test]
+fn a_bilingual_letter_holds_both_versions_each_numbered_on_its_own() {
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    let english = std::fs::read_to_string(letters.join("cafcass-greater-london.toml")).unwrap();
+    let welsh =
+        top_level(english, "language = \"cy\"\ntranslation = \"cafcass-greater-london.toml\"");
+    std::fs::write(letters.join("welsh.toml"), welsh).unwrap();
+    let text = rendered_words(&project, &letters.join("welsh.toml"), "both.pdf");
+    // The English letter starts at its date line.
+    let (cy, en) = text.split_once("01 December 2010").expect("the English date line");
+    assert!(cy.contains("1 Rhagfyr 2010") && cy.contains("deuddeg maes i'w wella"));
+    assert!(cy.contains("Yn gywir") && !cy.contains("Yours sincerely"));
+    assert!(en.contains("twelve areas for improvement") && en.contains("Yours sincerely"));
+    // Each version counts its own pages (footers, which `words` drops).
+    let raw = pdf_text(&project.path().join("both.pdf"));
+    let (cy, en) = raw.split_once("01 December 2010").unwrap();
+    assert!(cy.contains("Tudalen 6 o 6") && !cy.contains("Tudalen 7"));
+    assert!(en.contains("Page 2 of 6") && en.contains("Page 6 of 6") && !en.contains("Page 7"));
+    let pdf = lopdf::Document::load(project.path().join("both.pdf")).unwrap();
+    assert_eq!(pdf.get_pages().len(), 12);
+}
+
+#[test]
+fn a_translation_that_disagrees_on_a_fact_is_refused() {
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    let english = std::fs::read_to_string(letters.join("cafcass-greater-london.toml")).unwrap();
+    let welsh = top_level(
+        english.replacen("judgement = \"good\"", "judgement = \"inadequate\"", 1),
+        "language = \"cy\"\ntranslation = \"cafcass-greater-london.toml\"",
+    );
+    std::fs::write(letters.join("welsh.toml"), welsh).unwrap();
+    let out = project.path().join("both.pdf");
+    letterpress()
+        .arg("render")
+        .arg(letters.join("welsh.toml"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(contains("welsh.toml:"))
+        .stderr(contains("in `translation`"))
+        .stderr(contains("is inadequate here but good in the translation"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_template_without_a_welsh_version_says_which_file_to_add() {
+    let (project, finding) = demo_with(|t| top_level(t, "language = \"cy\"\ntemplate = \"brief\""));
+    letterpress()
+        .arg("render")
+        .arg(&finding)
+        .arg("-o")
+        .arg(project.path().join("x.pdf"))
+        .assert()
+        .code(1)
+        .stderr(contains("template `brief` has no Welsh version; add templates/brief.cy.typ.tera"));
+}
+
+/// The demo project with `config` appended to its letterpress.toml.
+fn project_with_config(config: &str) -> tempfile::TempDir {
+    let project = project_copy();
+    let path = project.path().join("letterpress.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(config);
+    std::fs::write(path, text).unwrap();
+    project
+}
+
+#[test]
+fn pdfs_are_named_by_the_pattern_and_a_collision_is_refused() {
+    let project = project_with_config(
+        "\n[output]\nfile_name = \"{date}-{service_area}.pdf\"\nmax_pages = 3\n",
+    );
+    let letters = project.path().join("letters");
+    let demo = std::fs::read_to_string(letters.join("cafcass-greater-london.toml")).unwrap();
+    std::fs::write(letters.join("same-area.toml"), &demo).unwrap();
+    std::fs::write(
+        letters.join("other-area.toml"),
+        demo.replace("\"Greater London service area\"", "\"Tyne & Wear service area\""),
+    )
+    .unwrap();
+    letterpress()
+        .current_dir(project.path())
+        .args(["batch", "letters", "-o", "out"])
+        .assert()
+        .code(1)
+        .stderr(contains("FAILED letters/same-area.toml"))
+        .stderr(contains(
+            "out/2010-12-01-greater-london-service-area.pdf is already the PDF of letters/cafcass-greater-london.toml",
+        ))
+        .stderr(contains(
+            "warning: letters/other-area.toml: the letter has 6 pages, more than the 3 set by max_pages in letterpress.toml",
+        ));
+    let mut pdfs = std::fs::read_dir(project.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".pdf"))
+        .collect::<Vec<_>>();
+    pdfs.sort();
+    assert_eq!(
+        pdfs,
+        ["2010-12-01-greater-london-service-area.pdf", "2010-12-01-tyne-wear-service-area.pdf"]
+    );
+    // The first letter's PDF is the demo's own, not the colliding copy's.
+    let text = pdf_text(&project.path().join("out/2010-12-01-greater-london-service-area.pdf"));
+    assert!(text.contains("Greater London"));
+
+    // A single render follows the pattern too.
+    std::fs::remove_dir_all(project.path().join("out")).unwrap();
+    letterpress()
+        .current_dir(project.path())
+        .args(["render", "letters/other-area.toml"])
+        .assert()
+        .success()
+        .stderr(contains("out/2010-12-01-tyne-wear-service-area.pdf"))
+        .stderr(contains("warning: letters/other-area.toml: the letter has 6 pages"));
+}
+
+#[test]
+fn a_bad_file_name_pattern_is_reported_in_the_config() {
+    let project = project_with_config("\n[output]\nfile_name = \"{dat}.pdf\"\n");
+    letterpress()
+        .current_dir(project.path())
+        .args(["render", "letters/cafcass-greater-london.toml"])
+        .assert()
+        .code(1)
+        .stderr(contains("letterpress.toml:"))
+        .stderr(contains("unknown placeholder `{dat}` in file name pattern"));
+}
