@@ -344,3 +344,18 @@ fn a_bad_file_name_pattern_is_reported_in_the_config() {
         .stderr(contains("letterpress.toml:"))
         .stderr(contains("unknown placeholder `{dat}` in file name pattern"));
 }
+
+#[test]
+fn an_address_too_long_for_the_envelope_window_is_refused() {
+    let (project, finding) = demo_with(|t| {
+        t.replace(
+            "\"6th Floor\"",
+            "\"6th Floor, Sanctuary Buildings, Great Smith Street, Westminster, City of London\"",
+        )
+    });
+    let out = project.path().join("x.pdf");
+    letterpress().arg("render").arg(&finding).arg("-o").arg(&out).assert().code(1).stderr(
+        contains("the recipient's address is 39 mm tall but the envelope window shows 35 mm"),
+    );
+    assert!(!out.exists());
+}
