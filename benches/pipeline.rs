@@ -7,7 +7,8 @@
 //!
 //! The floor is the same generated typst source compiled and exported by
 //! typst alone: a bare `World` that serves the source and the project files,
-//! with the same fonts, and default PDF options.
+//! with the same fonts; it is measured exporting with the same PDF options
+//! as letterpress (PDF/UA-1, fixed date) and with typst's default options.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -16,8 +17,8 @@ use letterpress::finding::Finding;
 use letterpress::markdown::{self, MarkdownOptions};
 use letterpress::project::Project;
 use letterpress::render::Renderer;
-use letterpress::template::Templates;
-use letterpress::world::Typesetter;
+use letterpress::template::{Output, Templates};
+use letterpress::world::{FilePool, Typesetter};
 use typst::diag::FileResult;
 use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -37,68 +38,84 @@ fn main() {
     let demo_text = std::fs::read_to_string(&demo_path).expect("demo finding");
     let demo = Finding::parse(&demo_path, demo_text.clone()).expect("demo parses");
     let typesetter = Typesetter::shared();
+    let files = FilePool::new(&root);
     let standards = letterpress::world::pdf_standards(&[]).expect("PDF/UA-1");
     let floor = FloorWorld::new(&root);
     let iterations =
         std::env::var("BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
 
     println!("letterpress pipeline benchmark ({iterations} runs each; ms, median / p95)");
-    println!("{:<58} {:>9} {:>9}", "stage", "median", "p95");
+    println!("{:<62} {:>9} {:>9}", "stage", "median", "p95");
 
     let report = |name: &str, times: Vec<Duration>| {
         let (median, p95) = stats(times);
-        println!("{name:<58} {median:>9.3} {p95:>9.3}");
+        println!("{name:<62} {median:>9.3} {p95:>9.3}");
         median
     };
 
-    report(
-        "demo: parse + validate finding file",
-        time(iterations, || {
-            Finding::parse(&demo_path, demo_text.clone()).unwrap();
-        }),
-    );
-    report(
-        "demo: markdown -> typst (all prose fields)",
-        time(iterations, || {
-            for area in &demo.areas {
-                markdown::to_typst(&area.reported, None, MarkdownOptions::default());
-                markdown::to_typst(&area.progress, None, MarkdownOptions::default());
-            }
-        }),
-    );
-    report(
-        "demo: tera wording (incl. markdown)",
-        time(iterations, || {
-            templates
-                .render(
-                    "monitoring",
-                    &demo,
-                    &project.config,
-                    &letterpress::template::Output::FINAL_A4,
-                )
-                .unwrap();
-        }),
-    );
-    let source = templates
-        .render("monitoring", &demo, &project.config, &letterpress::template::Output::FINAL_A4)
-        .unwrap();
-    report(
-        "demo: typst layout, distinct",
-        time(iterations, || {
-            comemo::evict(0);
-            typesetter.world(&root, source.clone(), demo.date, "demo").layout().unwrap();
-        }),
-    );
-    let world = typesetter.world(&root, source.clone(), demo.date, "demo");
-    let document = world.layout().unwrap();
-    report(
-        "demo: PDF export",
-        time(iterations, || {
-            world.export(&document, &standards).unwrap();
-        }),
-    );
+    // Each stage alone, for the demo and for a 100-area (37-page) letter.
+    let synthetic = with_areas(&demo, 100);
+    let synthetic_text = toml_with_areas(&demo_text, 100);
+    for (label, finding, text) in
+        [("demo", &demo, &demo_text), ("100 areas", &synthetic, &synthetic_text)]
+    {
+        let runs = if finding.areas.len() > 12 { iterations.min(10) } else { iterations };
+        report(
+            &format!("{label}: parse + validate finding file"),
+            time(runs, || {
+                Finding::parse(&demo_path, text.clone()).unwrap();
+            }),
+        );
+        report(
+            &format!("{label}: markdown -> typst (all prose fields)"),
+            time(runs, || {
+                for area in &finding.areas {
+                    markdown::to_typst(&area.reported, None, MarkdownOptions::default());
+                    markdown::to_typst(&area.progress, None, MarkdownOptions::default());
+                }
+            }),
+        );
+        let wording =
+            || templates.render("monitoring", finding, &project.config, &Output::FINAL_A4).unwrap();
+        report(
+            &format!("{label}: tera wording (incl. markdown)"),
+            time(runs, || {
+                wording();
+            }),
+        );
+        let source = wording();
+        report(
+            &format!("{label}: typst layout, distinct"),
+            time(runs, || {
+                comemo::evict(0);
+                typesetter.world(&files, source.clone(), finding.date, "x").layout().unwrap();
+            }),
+        );
+        let world = typesetter.world(&files, source.clone(), finding.date, "x");
+        let document = world.layout().unwrap();
+        report(
+            &format!("{label}: PDF export (PDF/UA-1)"),
+            time(runs, || {
+                world.export(&document, &standards).unwrap();
+            }),
+        );
+        report(
+            &format!("{label}: PNG pages at 144 dpi (all {} pages)", document.pages().len()),
+            time(runs.min(10), || {
+                letterpress::world::png_pages(&document, 2.0).unwrap();
+            }),
+        );
+    }
 
+    println!();
     let renderer = Renderer::new(Project::discover(&root).unwrap()).unwrap();
+    let source = templates.render("monitoring", &demo, &project.config, &Output::FINAL_A4).unwrap();
+    let ua = typst_pdf::PdfOptions {
+        standards: standards.clone(),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(Datetime::from_ymd(2010, 12, 1).unwrap())),
+        ..Default::default()
+    };
+    let plain = typst_pdf::PdfOptions::default();
     let ours_distinct = report(
         "demo: end to end (file -> PDF bytes), distinct",
         time(iterations, || {
@@ -107,10 +124,17 @@ fn main() {
         }),
     );
     let floor_distinct = report(
-        "demo: typst floor (same source, bare World), distinct",
+        "demo: typst floor, distinct (same source and PDF/UA-1 export)",
         time(iterations, || {
             comemo::evict(0);
-            floor.compile(&source);
+            floor.compile(&source, &ua);
+        }),
+    );
+    let plain_distinct = report(
+        "demo: typst floor, distinct (same source, default PDF export)",
+        time(iterations, || {
+            comemo::evict(0);
+            floor.compile(&source, &plain);
         }),
     );
     let ours_warm = report(
@@ -119,16 +143,35 @@ fn main() {
             renderer.pdf(&demo_path).unwrap();
         }),
     );
-    let floor_warm = report(
-        "demo: typst floor, warm",
+    report(
+        "demo: our World, warm, typst only (layout + export)",
         time(iterations, || {
-            floor.compile(&source);
+            let world = typesetter.world(&files, source.clone(), demo.date, "x");
+            let d = world.layout().unwrap();
+            world.export(&d, &standards).unwrap();
+        }),
+    );
+    let floor_warm = report(
+        "demo: typst floor, warm (PDF/UA-1 export)",
+        time(iterations, || {
+            floor.compile(&source, &ua);
+        }),
+    );
+    let plain_warm = report(
+        "demo: typst floor, warm (default PDF export)",
+        time(iterations, || {
+            floor.compile(&source, &plain);
         }),
     );
     println!(
-        "ratio end-to-end / floor: distinct {:.3}, warm {:.3}",
+        "ratio end-to-end / floor with the same PDF/UA-1 export: distinct {:.3}, warm {:.3}",
         ours_distinct / floor_distinct,
         ours_warm / floor_warm
+    );
+    println!(
+        "ratio end-to-end / floor with default PDF export:      distinct {:.3}, warm {:.3}",
+        ours_distinct / plain_distinct,
+        ours_warm / plain_warm
     );
 
     println!();
@@ -139,20 +182,28 @@ fn main() {
         let times = time(iterations.min(10), || {
             comemo::evict(0);
             let source = templates
-                .render(
-                    "monitoring",
-                    &finding,
-                    &project.config,
-                    &letterpress::template::Output::FINAL_A4,
-                )
+                .render("monitoring", &finding, &project.config, &Output::FINAL_A4)
                 .unwrap();
-            let world = typesetter.world(&root, source, finding.date, "synthetic");
+            let world = typesetter.world(&files, source, finding.date, "synthetic");
             let document = world.layout().unwrap();
             pages = document.pages().len();
             world.export(&document, &standards).unwrap();
         });
         report(&format!("{areas} areas ({pages} pages)"), times);
     }
+}
+
+/// The demo finding file's text with its `[[area]]` tables repeated to `n`.
+fn toml_with_areas(demo: &str, n: usize) -> String {
+    let first = demo.find("[[area]]").expect("the demo has areas");
+    let (head, areas) = demo.split_at(first);
+    let tables: Vec<&str> = areas.split("[[area]]").filter(|t| !t.trim().is_empty()).collect();
+    let mut text = head.to_owned();
+    for table in tables.iter().cycle().take(n) {
+        text.push_str("[[area]]");
+        text.push_str(table);
+    }
+    text
 }
 
 /// A letter like the demo with `n` areas (the demo's areas repeated).
@@ -230,14 +281,14 @@ impl FloorWorld {
         }
     }
 
-    fn compile(&self, text: &str) -> Vec<u8> {
+    fn compile(&self, text: &str, options: &typst_pdf::PdfOptions) -> Vec<u8> {
         {
             let mut files = self.files.lock().unwrap();
             files.loader_mut().source = Bytes::from_string(text.to_owned());
             files.reset();
         }
         let document = typst::compile::<PagedDocument>(self).output.unwrap();
-        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).unwrap()
+        typst_pdf::pdf(&document, options).unwrap()
     }
 }
 

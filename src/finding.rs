@@ -316,7 +316,7 @@ impl Finding {
     /// Parses and validates finding-file text; `path` names it in messages.
     /// Warnings are dropped; use [`check`] to see them.
     pub fn parse(path: &Path, text: String) -> Result<Finding, FileProblems> {
-        match check(path, text) {
+        match read(path, text, false) {
             (Some(finding), problems) if !problems.has_errors() => Ok(finding),
             (_, problems) => Err(problems),
         }
@@ -418,7 +418,7 @@ impl Finding {
 
     /// Entries that are empty or repeated, an overall judgement that does
     /// not match the areas, and Markdown the letter cannot show.
-    fn check_entries_and_prose(&self, spans: &SpanIndex<'_>) -> Vec<Problem> {
+    fn check_entries_and_prose(&self, spans: &SpanIndex<'_>, warnings: bool) -> Vec<Problem> {
         use Key::{Field as F, Index as I};
         let mut problems = Vec::new();
         for (name, list) in
@@ -459,13 +459,13 @@ impl Finding {
                 .with_hint("check `overall`; the letter prints it as the overall progress"),
             );
         }
-        for (i, area) in self.areas.iter().enumerate() {
+        // Converting every prose field only finds warnings.
+        for (i, area) in self.areas.iter().enumerate().filter(|_| warnings) {
             for (name, prose) in [("reported", &area.reported), ("progress", &area.progress)] {
                 let path = [F("area"), I(i), F(name)];
-                let value = spans.find(&path);
                 let converted = crate::markdown::to_typst(prose, None, Default::default());
                 for warning in converted.warnings {
-                    let span = value.clone().map(|v| spans.inside_string(v, warning.range));
+                    let span = spans.find(&path).map(|v| spans.inside_string(v, warning.range));
                     problems.push(Problem::warning(Some(field_name(&path)), warning.message, span));
                 }
             }
@@ -553,6 +553,12 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 /// then the cross-field checks and warnings run. The finding is returned
 /// when it could be read, even with warnings.
 pub fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
+    read(path, text, true)
+}
+
+/// [`check`], with or without the warnings that cost a Markdown conversion
+/// of every prose field (a render drops warnings; `check` shows them).
+fn read(path: &Path, text: String, warnings: bool) -> (Option<Finding>, FileProblems) {
     let (finding, mut problems) = {
         let (table, syntax) = toml::de::DeTable::parse_recoverable(&text);
         let mut problems: Vec<Problem> = syntax.iter().map(problem_from_toml).collect();
@@ -560,7 +566,7 @@ pub fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
         if let Some(finding) = &finding {
             let spans = SpanIndex::new(&text);
             problems.extend(finding.check(&spans));
-            problems.extend(finding.check_entries_and_prose(&spans));
+            problems.extend(finding.check_entries_and_prose(&spans, warnings));
         }
         (finding, problems)
     };
@@ -754,7 +760,10 @@ pub fn placeholders(path: &Path, text: String) -> FileProblems {
         }
     }
     let mut problems = Vec::new();
-    if let Ok(table) = toml::de::DeTable::parse(&text) {
+    // Parsing again is only worth it when the placeholder can be there,
+    // written out or hidden in an escape.
+    let may_hold = text.contains(PLACEHOLDER) || text.contains("\\u") || text.contains("\\U");
+    if may_hold && let Ok(table) = toml::de::DeTable::parse(&text) {
         for (key, value) in table.get_ref().iter() {
             walk(value, key.get_ref().to_string(), &mut problems);
         }
@@ -860,12 +869,13 @@ fn field_name(path: &[Key<'_>]) -> String {
 /// The parsed TOML document, kept to find where a field was written.
 struct SpanIndex<'a> {
     text: &'a str,
-    root: Option<toml::Spanned<toml::de::DeTable<'a>>>,
+    /// Parsed on the first lookup: a file without problems never needs it.
+    root: std::cell::OnceCell<Option<toml::Spanned<toml::de::DeTable<'a>>>>,
 }
 
 impl<'a> SpanIndex<'a> {
     fn new(text: &'a str) -> Self {
-        Self { text, root: toml::de::DeTable::parse(text).ok() }
+        Self { text, root: std::cell::OnceCell::new() }
     }
 
     /// Maps a byte range inside a string's content to the file, given the
@@ -886,7 +896,7 @@ impl<'a> SpanIndex<'a> {
     /// The span of the value at `path`, or of its nearest written parent.
     fn find(&self, path: &[Key<'_>]) -> Option<Range<usize>> {
         use toml::de::DeValue;
-        let root = self.root.as_ref()?;
+        let root = self.root.get_or_init(|| toml::de::DeTable::parse(self.text).ok()).as_ref()?;
         let mut table = Some(root.get_ref());
         let mut array = None;
         let mut span = None;
@@ -917,6 +927,14 @@ impl<'a> SpanIndex<'a> {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn placeholders_are_found_written_out_or_escaped() {
+        let found = |text: &str| placeholders(Path::new("x.toml"), text.to_owned()).problems.len();
+        assert_eq!(found("a = \"TODO name\"\nb = [\"x\", \"TODO\"]"), 2);
+        assert_eq!(found("a = \"\\u0054ODO name\""), 1);
+        assert_eq!(found("a = \"done\"\n# TODO in a comment is not a value"), 0);
+    }
 
     const MINIMAL: &str = r#"
 date = 2010-12-01

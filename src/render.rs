@@ -13,7 +13,7 @@ use crate::diagnostic::{FileProblems, Problem, display_path};
 use crate::finding::{Finding, Status};
 use crate::project::Project;
 use crate::template::{Output, TemplateError, Templates};
-use crate::world::{Typesetter, TypstError};
+use crate::world::{FilePool, Typesetter, TypstError};
 use typst_pdf::{PdfStandard, PdfStandards};
 
 /// Why one letter could not be produced.
@@ -104,6 +104,7 @@ impl Paper {
 /// Renders the letters of one project.
 pub struct Renderer {
     project: Project,
+    files: FilePool,
     templates: Templates,
     fonts: Fonts,
     paper: Paper,
@@ -125,6 +126,7 @@ impl Renderer {
         check_signatures(&project)?;
         let standards = crate::world::pdf_standards(&[]).map_err(SetupError::Standards)?;
         Ok(Renderer {
+            files: FilePool::new(&project.root),
             project,
             templates,
             fonts,
@@ -162,6 +164,11 @@ impl Renderer {
             Fonts::Embedded(shared) => shared,
             Fonts::Project(own) => own,
         }
+    }
+
+    /// The project's files as typst parsed them, reused from letter to letter.
+    pub fn files(&self) -> &FilePool {
+        &self.files
     }
 
     /// The parsed templates.
@@ -286,7 +293,7 @@ impl Renderer {
     pub fn pdf_of(&self, finding_path: &Path, finding: &Finding) -> Result<Rendered, LetterError> {
         let source = self.source(finding_path, finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
-        let world = self.typesetter().world(&self.project.root, source, finding.date, &name);
+        let world = self.typesetter().world(&self.files, source, finding.date, &name);
         let document = world.layout()?;
         let pdf = world.export(&document, &self.standards)?;
         Ok(Rendered { pdf, pages: document.pages().len() })
@@ -331,7 +338,7 @@ impl Renderer {
         let finding = self.load(finding_path)?;
         let source = self.source(finding_path, &finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
-        let world = self.typesetter().world(&self.project.root, source, finding.date, &name);
+        let world = self.typesetter().world(&self.files, source, finding.date, &name);
         let document = world.layout()?;
         let pdf = world.export(&document, &self.standards)?;
         let pages = crate::world::png_pages(&document, pixels_per_point)

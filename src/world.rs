@@ -118,18 +118,18 @@ impl Typesetter {
 
     /// A world for one letter, to lay out and export in separate steps.
     ///
-    /// `root` is the project folder files may be read from, `date` the letter
+    /// `files` are the project's files (the only ones typst may read), `date` the letter
     /// date, used as "today" and as the PDF's creation date so the same input
     /// always gives the same bytes; `source_name` names the generated source
     /// in diagnostics.
     pub fn world<'a>(
         &'a self,
-        root: &Path,
+        files: &'a FilePool,
         source: String,
         date: Date,
         source_name: &'a str,
     ) -> LetterWorld<'a> {
-        LetterWorld::new(self, root, source, date, source_name)
+        LetterWorld::new(self, files, source, date, source_name)
     }
 }
 
@@ -188,10 +188,66 @@ pub struct TypstError {
     pub report: String,
 }
 
+/// The project's files as typst read and parsed them, kept between letters.
+///
+/// Each letter borrows a file store from here and gives it back when done,
+/// as typst-cli keeps its files between compiles: the next letter re-reads
+/// every file (so an edited layout or image is seen) but reuses the parse of
+/// any file whose bytes did not change, and its generated source is
+/// reparsed incrementally from the previous letter's. One store per letter
+/// in flight, so parallel letters never wait for each other.
+pub struct FilePool {
+    root: PathBuf,
+    canonical_root: PathBuf,
+    idle: std::sync::Mutex<Vec<FileStore<ProjectFiles>>>,
+    created: std::sync::atomic::AtomicUsize,
+}
+
+impl FilePool {
+    /// An empty pool for the project at `root`.
+    pub fn new(root: &Path) -> Self {
+        FilePool {
+            root: root.to_path_buf(),
+            canonical_root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            idle: std::sync::Mutex::new(Vec::new()),
+            created: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// How many file stores the pool has made: one per letter rendered at
+    /// the same time, however many letters (a cheap check, in tests, that
+    /// parsed files are reused).
+    pub fn created(&self) -> usize {
+        self.created.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A store serving `source` as the letter, every other file fresh.
+    fn take(&self, source: String) -> FileStore<ProjectFiles> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut files = idle.unwrap_or_else(|| {
+            self.created.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            FileStore::new(ProjectFiles {
+                root: FsRoot::new(self.root.clone()),
+                canonical_root: self.canonical_root.clone(),
+                main: main_id(),
+                main_source: Bytes::new(Vec::new()),
+            })
+        });
+        files.loader_mut().main_source = Bytes::from_string(source);
+        files.reset();
+        files
+    }
+
+    fn give_back(&self, files: FileStore<ProjectFiles>) {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(files);
+    }
+}
+
 /// One letter's view of the world: the shared fonts and library, the
 /// letter's generated source and the project's files.
 pub struct LetterWorld<'a> {
     typesetter: &'a Typesetter,
+    pool: &'a FilePool,
     files: FileStore<ProjectFiles>,
     main: FileId,
     today: Datetime,
@@ -199,22 +255,37 @@ pub struct LetterWorld<'a> {
     source_name: &'a str,
 }
 
+impl Drop for LetterWorld<'_> {
+    /// Returns the file store, parsed files and all, for the next letter.
+    fn drop(&mut self) {
+        let placeholder = FileStore::new(ProjectFiles {
+            root: FsRoot::new(PathBuf::new()),
+            canonical_root: PathBuf::new(),
+            main: self.main,
+            main_source: Bytes::new(Vec::new()),
+        });
+        self.pool.give_back(std::mem::replace(&mut self.files, placeholder));
+    }
+}
+
 impl<'a> LetterWorld<'a> {
     fn new(
         typesetter: &'a Typesetter,
-        root: &Path,
+        pool: &'a FilePool,
         source: String,
         date: Date,
         source_name: &'a str,
     ) -> Self {
-        let main = main_id();
-        let files = FileStore::new(ProjectFiles {
-            root: FsRoot::new(root.to_path_buf()),
-            canonical_root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
-            main,
-            main_source: Bytes::from_string(source),
-        });
-        Self { typesetter, files, main, today: letter_datetime(date), source_name, date }
+        let files = pool.take(source);
+        Self {
+            typesetter,
+            pool,
+            files,
+            main: main_id(),
+            today: letter_datetime(date),
+            source_name,
+            date,
+        }
     }
 
     /// Lays the letter out into pages.

@@ -2,18 +2,22 @@
 //! of the pages back, for tests that check what a reader would see.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use letterpress::finding::Date;
 use letterpress::markdown::{self, MarkdownOptions};
-use letterpress::world::Typesetter;
+use letterpress::world::{FilePool, Typesetter};
+
+/// The repository's files, shared by every layout in a test process.
+static FILES: LazyLock<FilePool> =
+    LazyLock::new(|| FilePool::new(Path::new(env!("CARGO_MANIFEST_DIR"))));
 
 /// Lays out converted Markdown on its own page and returns the page text.
 pub fn layout_markdown(markdown: &str) -> Result<String, String> {
     let converted = markdown::to_typst(markdown, None, MarkdownOptions::default());
     let source = format!("#set text(font: \"Liberation Sans\")\n{}", converted.markup);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let date = Date { year: 2010, month: 12, day: 1 };
-    let world = Typesetter::shared().world(root, source, date, "markdown");
+    let world = Typesetter::shared().world(&FILES, source, date, "markdown");
     let document = world.layout().map_err(|e| e.report)?;
     let mut text = String::new();
     for page in document.pages() {
