@@ -7,7 +7,8 @@
 //! prose, [`escape`] for plain text and [`wording`] for numbers and dates) →
 //! [`world`] (typst compile and PDF export) → [`render`] (one letter to a PDF
 //! file) → [`batch`] (a folder of letters), [`watch`] (re-render on change)
-//! and [`serve`] (live preview) → [`cli`].
+//! and [`serve`] (live preview in the browser, of one letter or a folder of
+//! them) → [`cli`].
 
 pub mod batch;
 pub mod builtin;
