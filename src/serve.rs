@@ -63,9 +63,9 @@ const MAX_HEAD: u64 = 16 * 1024;
 /// Why the preview could not start or go on.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// The HTTP server could not start.
+    /// The HTTP server could not start (the port is taken, say).
     #[error("cannot start the preview server: {0}")]
-    Server(String),
+    Server(std::io::Error),
     /// The folder's letters could not be listed.
     #[error("{0}")]
     Letters(#[from] BatchError),
@@ -96,10 +96,9 @@ pub fn serve(
             path: target.to_path_buf(),
         })
     };
-    let server_error = |e: &dyn std::fmt::Display| ServeError::Server(e.to_string());
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port.unwrap_or(0)))
-        .map_err(|e| server_error(&e))?;
-    let addr = listener.local_addr().map_err(|e| server_error(&e))?;
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, port.unwrap_or(0))).map_err(ServeError::Server)?;
+    let addr = listener.local_addr().map_err(ServeError::Server)?;
 
     let watch = Watch::default();
     let current = match &letters {

@@ -196,7 +196,7 @@ fn the_preview_shows_pages_updates_and_errors() {
 /// error are kept in `CARGO_TARGET_TMPDIR`.
 fn in_browser(browser: &mut Browser, port: u16, finding: &Path, original: &str) {
     browser.navigate(&format!("http://127.0.0.1:{port}/"));
-    browser.wait_until("the first page image", PAGE_1_SHOWN, Duration::from_secs(20));
+    browser.wait_until("the page images", PAGES_SHOWN, Duration::from_secs(20));
     let before = browser.eval(
         "window.__marker = 1; window.scrollTo(0, 1400); \
          [document.getElementById('page-1').src, window.scrollY]",
@@ -206,7 +206,7 @@ fn in_browser(browser: &mut Browser, port: u16, finding: &Path, original: &str) 
     let saved = Instant::now();
     std::fs::write(finding, original.replace("Dear Mr Douglas", "Dear Ms Douglas")).unwrap();
     let swapped =
-        format!("{PAGE_1_SHOWN} && document.getElementById('page-1').src !== {}", before[0]);
+        format!("{PAGES_SHOWN} && document.getElementById('page-1').src !== {}", before[0]);
     browser.wait_until("the new page image", &swapped, Duration::from_secs(2));
     assert!(saved.elapsed() < Duration::from_secs(2), "updated after {:?}", saved.elapsed());
     let after = browser.eval("[window.__marker, window.scrollY]");
@@ -234,13 +234,14 @@ fn in_browser(browser: &mut Browser, port: u16, finding: &Path, original: &str) 
         "document.getElementById('error').hidden && window.__marker === 1",
         Duration::from_secs(2),
     );
-    browser.wait_until("the fixed page", PAGE_1_SHOWN, Duration::from_secs(2));
+    browser.wait_until("the fixed page", PAGES_SHOWN, Duration::from_secs(2));
     browser.screenshot("serve-preview.png");
 }
 
-/// True in the page once page 1's image has loaded.
-const PAGE_1_SHOWN: &str = "(document.getElementById('page-1')?.complete && \
-                            document.getElementById('page-1').naturalWidth > 0)";
+/// True in the page once every page image has loaded (so the page has its
+/// full height).
+const PAGES_SHOWN: &str = "(document.images.length > 1 && \
+                           [...document.images].every(i => i.complete && i.naturalWidth > 0))";
 
 #[test]
 fn a_folder_lists_its_letters_and_previews_the_one_picked() {
@@ -303,15 +304,17 @@ fn a_folder_lists_its_letters_and_previews_the_one_picked() {
             "document.querySelector('a[href=\"/letter/2026%2Fwestvale/\"]') !== null",
             Duration::from_secs(10),
         );
-        browser.eval("document.querySelector('a[href=\"/letter/2026%2Fwestvale/\"]').click()");
-        browser.wait_until("the picked letter", PAGE_1_SHOWN, Duration::from_secs(20));
+        // The click navigates away, which may cut the evaluation's answer short.
+        let _ = browser
+            .try_eval("document.querySelector('a[href=\"/letter/2026%2Fwestvale/\"]').click()");
+        browser.wait_until("the picked letter", PAGES_SHOWN, Duration::from_secs(20));
         let before = browser.eval("window.__marker = 1; document.getElementById('page-1').src");
         assert!(before.as_str().unwrap().contains("/letter/2026%2Fwestvale/page/1.png"));
 
         let finding = letters.join("2026/westvale.toml");
         std::fs::write(&finding, demo.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
         let swapped =
-            format!("{PAGE_1_SHOWN} && document.getElementById('page-1').src !== {before}");
+            format!("{PAGES_SHOWN} && document.getElementById('page-1').src !== {before}");
         browser.wait_until("the new page image", &swapped, Duration::from_secs(2));
         assert_eq!(browser.eval("window.__marker"), 1, "the page reloaded");
     }
@@ -402,6 +405,12 @@ impl Browser {
 
     /// Sends one command (to the tab, once attached) and returns its result.
     fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params).unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// Sends one command and returns its result, or the protocol's error
+    /// (such as "Inspected target navigated or closed" while a page loads).
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut command = json!({"id": id, "method": method, "params": params});
@@ -416,18 +425,20 @@ impl Browser {
             let Ok(text) = message.to_text() else { continue };
             let Ok(answer) = serde_json::from_str::<Value>(text) else { continue };
             if answer["id"] == id {
-                assert!(answer["error"].is_null(), "{method}: {answer}");
-                return answer["result"].clone();
+                return match answer.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(answer["result"].clone()),
+                };
             }
         }
     }
 
     /// The value of a JavaScript expression in the tab, or its exception.
     fn try_eval(&mut self, expression: &str) -> Result<Value, Value> {
-        let result = self.call(
+        let result = self.try_call(
             "Runtime.evaluate",
             json!({"expression": expression, "awaitPromise": true, "returnByValue": true}),
-        );
+        )?;
         match result.get("exceptionDetails") {
             Some(details) => Err(details.clone()),
             None => Ok(result["result"]["value"].clone()),
