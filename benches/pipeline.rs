@@ -102,7 +102,7 @@ fn main() {
         report(
             &format!("{label}: PNG pages at 144 dpi (all {} pages)", document.pages().len()),
             time(runs.min(10), || {
-                letterpress::world::png_pages(&document, 2.0).unwrap();
+                letterpress::world::png_pages(&document, 2.0, &[]).unwrap();
             }),
         );
     }

@@ -94,11 +94,12 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Preview a letter in the browser, updated on every change.
+    /// Preview a letter in the browser, updated in place on every change.
     ///
-    /// Serves on 127.0.0.1 only. Example: letterpress serve letters/cafcass-greater-london.toml --open
+    /// Given a folder, lists its letters to pick one. Serves on 127.0.0.1 only.
+    /// Example: letterpress serve letters/cafcass-greater-london.toml --open
     Serve {
-        /// The finding file (TOML).
+        /// The finding file (TOML), or a folder of them.
         finding: PathBuf,
         /// Port to listen on (default: a free one).
         #[arg(long)]
@@ -357,7 +358,7 @@ fn render(
         Err(err) => return report(&err),
     };
     let outputs = if png {
-        renderer.pdf_and_pages(finding, PNG_PIXELS_PER_POINT).map(|(pdf, pages)| {
+        renderer.pdf_and_pages(finding, PNG_PIXELS_PER_POINT, &[]).map(|(pdf, pages)| {
             let count = pages.len();
             (pdf, count, pages)
         })
@@ -369,11 +370,10 @@ fn render(
         Err(err) => return report(&err),
     };
     let stem = target.with_extension("");
-    let images = pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| (PathBuf::from(format!("{}-{}.png", stem.display(), i + 1)), page));
-    for (path, bytes) in std::iter::once((target.clone(), &pdf)).chain(images) {
+    let images = pages.iter().enumerate().map(|(i, page)| {
+        (PathBuf::from(format!("{}-{}.png", stem.display(), i + 1)), &page.png[..])
+    });
+    for (path, bytes) in std::iter::once((target.clone(), &pdf[..])).chain(images) {
         if let Err(err) = crate::render::write_output(&path, bytes) {
             return report(&err);
         }
@@ -415,7 +415,7 @@ fn watch(project: Option<&Path>, finding: &Path, output: Option<&Path>) -> ExitC
             eprintln!("waiting for a fix");
         }
     };
-    match watch::watch(find, finding, &mut on_update) {
+    match watch::Watch::default().run(find, finding, &mut on_update) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
@@ -424,22 +424,23 @@ fn watch(project: Option<&Path>, finding: &Path, output: Option<&Path>) -> ExitC
     }
 }
 
-fn serve(project: Option<&Path>, finding: &Path, port: Option<u16>, open: bool) -> ExitCode {
-    let start = finding.parent().unwrap_or(Path::new(".")).to_path_buf();
+fn serve(project: Option<&Path>, target: &Path, port: Option<u16>, open: bool) -> ExitCode {
+    let start = if target.is_dir() { target } else { target.parent().unwrap_or(Path::new(".")) };
+    let start = start.to_path_buf();
     let find = || project_for(project, &start);
     let on_ready = |addr: std::net::SocketAddr| {
         let url = format!("http://{addr}/");
-        eprintln!("serving a preview of {} on {url} (Ctrl-C to stop)", finding.display());
+        eprintln!("serving a preview of {} on {url} (Ctrl-C to stop)", target.display());
         if open {
             // Best effort: a missing opener only means opening the URL by hand.
             let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
         }
     };
-    let mut on_render = |result: Result<(), &str>| match result {
-        Ok(()) => eprintln!("rendered {}", finding.display()),
+    let mut on_render = |letter: &str, result: Result<(), &str>| match result {
+        Ok(()) => eprintln!("rendered {letter}"),
         Err(text) => eprintln!("{}", text.trim_end()),
     };
-    match crate::serve::serve(find, finding, port, on_ready, &mut on_render) {
+    match crate::serve::serve(find, target, port, on_ready, &mut on_render) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

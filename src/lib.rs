@@ -6,8 +6,9 @@
 //! letterhead config) → [`template`] (tera wording, using [`markdown`] for
 //! prose, [`escape`] for plain text and [`wording`] for numbers and dates) →
 //! [`world`] (typst compile and PDF export) → [`render`] (one letter to a PDF
-//! file, named by [`file_name`]) → [`batch`] (a folder of letters), [`watch`] (re-render on change)
-//! and [`serve`] (live preview) → [`cli`].
+//! file, named by [`file_name`]) → [`batch`] (a folder of letters), [`watch`]
+//! (re-render on change) and [`serve`] (live preview in the browser, of one
+//! letter or a folder of them) → [`cli`].
 
 pub mod batch;
 pub mod builtin;

@@ -13,7 +13,7 @@ use crate::diagnostic::{FileProblems, Problem, display_path};
 use crate::finding::{Finding, Status};
 use crate::project::Project;
 use crate::template::{Output, TemplateError, Templates};
-use crate::world::{FilePool, Typesetter, TypstError};
+use crate::world::{FilePool, PagePng, Typesetter, TypstError};
 use typst_pdf::{PdfStandard, PdfStandards};
 
 /// Why one letter could not be produced.
@@ -329,19 +329,21 @@ impl Renderer {
         Ok(output.map_or_else(|| self.project.root.join("out"), Path::to_path_buf).join(name))
     }
 
-    /// The PDF and the pages as PNG images, from one layout of the letter.
+    /// The PDF and the pages as PNG images, from one layout of the letter;
+    /// pages that look as one of `earlier` are taken from there.
     pub fn pdf_and_pages(
         &self,
         finding_path: &Path,
         pixels_per_point: f64,
-    ) -> Result<(Vec<u8>, Vec<Vec<u8>>), LetterError> {
+        earlier: &[PagePng],
+    ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
         let finding = self.load(finding_path)?;
         let source = self.source(finding_path, &finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
         let world = self.typesetter().world(&self.files, source, finding.date, &name);
         let document = world.layout()?;
         let pdf = world.export(&document, &self.standards)?;
-        let pages = crate::world::png_pages(&document, pixels_per_point)
+        let pages = crate::world::png_pages(&document, pixels_per_point, earlier)
             .map_err(|report| LetterError::Typst(TypstError { report }))?;
         Ok((pdf, pages))
     }

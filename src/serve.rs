@@ -1,144 +1,565 @@
-//! Live preview: a local web page that shows the letter's pages and updates
-//! itself whenever the finding file, a template, the config or a font
+//! Live preview: a local web page that shows a letter's pages and updates
+//! them in place whenever the finding file, a template, the config or a font
 //! changes.
 //!
-//! Built on typst-kit's live-reloading HTTP server (tiny_http, bound to
-//! 127.0.0.1 only, server-sent events to reload the page). The page lists the
-//! pages as PNG images and links the PDF; when the letter has an error, the
-//! page shows the error, with its file, line and snippet, until it is fixed.
-//! Only the routes below exist, so no file is ever served from disk and any
-//! other path, `..` or not, is a 404.
+//! A small HTTP/1.1 server of its own on the standard library, bound to
+//! 127.0.0.1 only: a thread per connection and one request per connection.
+//! typst-kit's live-reloading server was used first, but it can only make
+//! the page reload itself, which loses the reader's scroll position on every
+//! save; and `tiny_http`, under it, runs connections on a pool that left some
+//! of a page's image requests unanswered behind kept-alive connections (seen
+//! in the browser test: three of six images never came).
+//! Here each letter page keeps a server-sent event stream open; every render
+//! sends the letter's state (render number, page count, error) and the page's
+//! own script decodes the new page images and then swaps their `src` in place,
+//! so the page never reloads, never blanks and stays where it was scrolled.
+//! An error is shown above the last good pages (which stay, dimmed), with its
+//! file, line and snippet, until it is fixed.
 //!
-//! Routes: `/` the page, `/letter.pdf` the PDF, `/page/N.png` page N.
+//! Given a folder, the preview first lists its finding files (as `batch`
+//! finds them); opening one makes it the letter rendered on every change. One
+//! letter is live at a time, the one opened last, so a folder of a thousand
+//! letters costs no more than one.
+//!
+//! Only fixed routes exist and no path is ever built from a URL: a folder's
+//! letters are looked up by comparing the URL's name with the names of the
+//! files actually listed. Anything else, `..` or not, is a 404.
+//!
+//! Routes for one file: `/` the page, `/letter.pdf` the PDF, `/page/N.png`
+//! page N, `/events` the event stream. For a folder: `/` the list, and the
+//! same routes under `/letter/NAME/` for each letter.
 
-use std::fmt::Write;
-use std::net::SocketAddr;
-use std::path::Path;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use codespan_reporting::term::termcolor::Buffer;
-use typst::foundations::Bytes;
-use typst_kit::server::{HttpBody, HttpServer};
 
+use crate::batch::{self, BatchError};
 use crate::project::Project;
-use crate::render::{LetterError, Renderer};
-use crate::watch::{self, Update, WatchError};
+use crate::render::LetterError;
+use crate::watch::{Update, Waker, Watch, WatchError};
+use crate::world::PagePng;
 
 /// Resolution of the page images: 2 pixels per point (144 dpi) stays sharp
 /// on high-density screens.
 const PIXELS_PER_POINT: f64 = 2.0;
 
+/// How often an idle event stream sends a comment: writing to a closed tab's
+/// connection fails, which ends the thread that served it.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// How long a connection may take to send its request or take its answer,
+/// so a stalled client holds a thread for no longer.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most a request's head may take; browsers send well under 2 KiB.
+const MAX_HEAD: u64 = 16 * 1024;
+
 /// Why the preview could not start or go on.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// The HTTP server could not start.
+    /// The HTTP server could not start (the port is taken, say).
     #[error("cannot start the preview server: {0}")]
-    Server(String),
+    Server(std::io::Error),
+    /// The folder's letters could not be listed.
+    #[error("{0}")]
+    Letters(#[from] BatchError),
     /// Watching the inputs failed.
     #[error("{0}")]
     Watch(#[from] WatchError),
 }
 
-/// What the preview currently shows.
-enum Shown {
-    /// The letter: its PDF and page images, and which render this is.
-    Letter { pdf: Bytes, pages: Vec<Bytes>, generation: usize },
-    /// Why the letter cannot be shown.
-    Error(String),
-}
-
-/// Serves a live preview of `finding` on `port` (a free one if `None` or 0),
-/// calling `on_ready` with the address once it listens, and `on_render` after
-/// each render (with the error text, if any).
+/// Serves a live preview of `target` (a finding file, or a folder of them)
+/// on `port` (a free one if `None` or 0), calling `on_ready` with the address
+/// once it listens, and `on_render` after each render with the letter's name
+/// and the error text, if any.
 pub fn serve(
     project: impl Fn() -> Result<Project, String>,
-    finding: &Path,
+    target: &Path,
     port: Option<u16>,
     on_ready: impl FnOnce(SocketAddr),
-    on_render: &mut dyn FnMut(Result<(), &str>),
+    on_render: &mut dyn FnMut(&str, Result<(), &str>),
 ) -> Result<(), ServeError> {
-    let port = match port {
-        Some(port) if port != 0 => port,
-        _ => free_port().map_err(|e| ServeError::Server(e.to_string()))?,
+    let letters = if target.is_dir() {
+        // Fail now, not on the first request, if the folder is unreadable.
+        batch::find_findings(target)?;
+        Letters::Folder(target.to_path_buf())
+    } else {
+        Letters::File(Letter {
+            base: String::new(),
+            label: target.display().to_string(),
+            path: target.to_path_buf(),
+        })
     };
-    let title = finding.display().to_string();
-    let server =
-        HttpServer::new(&title, Some(port), true).map_err(|e| ServeError::Server(e.to_string()))?;
-    on_ready(server.addr());
-    let mut generation = 0;
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, port.unwrap_or(0))).map_err(ServeError::Server)?;
+    let addr = listener.local_addr().map_err(ServeError::Server)?;
+
+    let watch = Watch::default();
+    let current = match &letters {
+        Letters::File(letter) => Some(letter.clone()),
+        Letters::Folder(_) => None,
+    };
+    let preview = Arc::new(Preview {
+        letters,
+        state: Mutex::new(State { current, shown: HashMap::new(), renders: 0 }),
+        changed: Condvar::new(),
+        waker: watch.waker(),
+    });
+    let http = Arc::clone(&preview);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let http = Arc::clone(&http);
+            // A failed answer is a browser that went away: nothing to do.
+            std::thread::spawn(move || http.handle(stream));
+        }
+    });
+    on_ready(addr);
+
     let mut on_update = |update: Update<'_>| {
-        let shown = match update {
-            Update::Render { renderer, .. } => match render(renderer, finding) {
-                Ok((pdf, pages)) => {
-                    generation += 1;
-                    Shown::Letter { pdf, pages, generation }
-                }
-                Err(err) => Shown::Error(error_text(&err)),
-            },
-            Update::Broken(message) => Shown::Error(format!("error: {message}")),
+        let Some(letter) = preview.state().current.clone() else { return };
+        let result = match update {
+            Update::Render { renderer, .. } => {
+                let earlier: Vec<PagePng> = preview.good(&letter).map_or_else(Vec::new, |good| {
+                    good.pages.into_iter().map(|page| page.png).collect()
+                });
+                renderer
+                    .pdf_and_pages(&letter.path, PIXELS_PER_POINT, &earlier)
+                    .map_err(|err| error_text(&err))
+            }
+            Update::Broken(message) => Err(format!("error: {message}")),
         };
-        on_render(match &shown {
-            Shown::Letter { .. } => Ok(()),
-            Shown::Error(text) => Err(text),
-        });
-        publish(&server, &title, shown);
+        on_render(&letter.label, result.as_ref().map(|_| ()).map_err(String::as_str));
+        preview.publish(&letter, result);
     };
-    watch::watch(project, finding, &mut on_update)?;
+    watch.run(project, target, &mut on_update)?;
     Ok(())
 }
 
-/// Lays the letter out once and exports both the PDF and the page images.
-fn render(renderer: &Renderer, finding: &Path) -> Result<(Bytes, Vec<Bytes>), LetterError> {
-    let (pdf, pages) = renderer.pdf_and_pages(finding, PIXELS_PER_POINT)?;
-    Ok((Bytes::new(pdf), pages.into_iter().map(Bytes::new).collect()))
+/// What the preview was started on.
+enum Letters {
+    /// One finding file, served at `/`.
+    File(Letter),
+    /// A folder of finding files, listed at `/`, each under `/letter/NAME/`.
+    Folder(PathBuf),
 }
 
-/// Swaps what the server shows; connected pages reload themselves.
-fn publish(server: &HttpServer, title: &str, shown: Shown) {
-    let page = page_html(title, &shown);
-    let shown = Arc::new(shown);
-    server.set_router(move |route| {
-        if route == "/" {
-            return Some(HttpBody::Html(page.clone()));
-        }
-        let Shown::Letter { pdf, pages, .. } = &*shown else { return None };
-        if route == "/letter.pdf" {
-            return Some(HttpBody::Raw(pdf.clone()));
-        }
-        let number: usize = route.strip_prefix("/page/")?.strip_suffix(".png")?.parse().ok()?;
-        pages.get(number.checked_sub(1)?).cloned().map(HttpBody::Raw)
-    });
+/// One letter the preview can show.
+#[derive(Clone)]
+struct Letter {
+    /// Where its routes start: empty for a file, `/letter/NAME` in a folder,
+    /// NAME being its path in the folder without `.toml`, percent-encoded.
+    base: String,
+    /// Its name for people (not escaped).
+    label: String,
+    /// Its finding file.
+    path: PathBuf,
 }
 
-/// The preview page: the pages as images, or the error.
-fn page_html(title: &str, shown: &Shown) -> String {
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{} – letterpress</title>\
-         <style>body{{background:#e8e8e8;font-family:sans-serif;margin:0;padding:1rem}}\
-         header{{margin:0 auto 1rem;max-width:900px}}img{{display:block;margin:0 auto 1rem;\
-         max-width:900px;width:100%;background:white;box-shadow:0 1px 4px #0004}}\
-         pre{{background:#fff3f3;border:1px solid #c00;padding:1rem;max-width:900px;margin:auto;\
-         white-space:pre-wrap}}</style></head><body><header><strong>{}</strong>",
-        escape_html(title),
-        escape_html(title)
-    );
-    match shown {
-        Shown::Letter { pages, generation, .. } => {
-            let _ = write!(html, " · <a href=\"/letter.pdf?v={generation}\">PDF</a></header>");
-            for n in 1..=pages.len() {
-                let _ = write!(
-                    html,
-                    "<img id=\"page-{n}\" src=\"/page/{n}.png?v={generation}\" alt=\"Page {n} of the letter\">"
-                );
+/// A request, once matched against the routes.
+enum Route {
+    List(Vec<Letter>),
+    Letter(Letter, Part),
+}
+
+/// Which part of a letter a request is for.
+enum Part {
+    Page,
+    Pdf,
+    Image(usize),
+    Events,
+}
+
+impl Letters {
+    /// The folder's letters as they are now (files come and go while serving).
+    fn list(folder: &Path) -> Vec<Letter> {
+        let found = batch::find_findings(folder).unwrap_or_default();
+        found
+            .into_iter()
+            .filter_map(|path| {
+                let relative = path.strip_prefix(folder).ok()?.to_string_lossy().into_owned();
+                let name = relative.strip_suffix(".toml")?;
+                Some(Letter {
+                    base: format!("/letter/{}", percent_encode(name)),
+                    label: relative,
+                    path,
+                })
+            })
+            .collect()
+    }
+
+    /// The route `path` (without its query) names, if any.
+    fn route(&self, path: &str) -> Option<Route> {
+        match self {
+            Letters::File(letter) => Some(Route::Letter(letter.clone(), part(path)?)),
+            Letters::Folder(folder) if path == "/" => Some(Route::List(Self::list(folder))),
+            Letters::Folder(folder) => {
+                let rest = path.strip_prefix("/letter/")?;
+                let (name, rest) = rest.split_once('/').unwrap_or((rest, ""));
+                let part = part(&format!("/{rest}"))?;
+                // Only names of listed files match; the URL never becomes a path.
+                let letter = Self::list(folder)
+                    .into_iter()
+                    .find(|letter| letter.base.strip_prefix("/letter/") == Some(name))?;
+                Some(Route::Letter(letter, part))
             }
         }
-        Shown::Error(text) => {
-            let _ = write!(html, "</header><pre id=\"error\">{}</pre>", escape_html(text));
+    }
+}
+
+/// The part of a letter that `path`, relative to the letter's base, names.
+fn part(path: &str) -> Option<Part> {
+    Some(match path {
+        "/" => Part::Page,
+        "/letter.pdf" => Part::Pdf,
+        "/events" => Part::Events,
+        _ => {
+            let number = path.strip_prefix("/page/")?.strip_suffix(".png")?;
+            if !number.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Part::Image(number.parse().ok()?)
+        }
+    })
+}
+
+/// What a letter's page shows.
+#[derive(Default)]
+struct Shown {
+    /// The render that last changed it, so event streams know to send.
+    version: u64,
+    /// The last good render, kept while the letter is broken so the page
+    /// can go on showing it under the error.
+    good: Option<Rendered>,
+    /// Why the letter cannot be rendered now.
+    error: Option<String>,
+}
+
+/// A good render of a letter.
+#[derive(Clone)]
+struct Rendered {
+    /// Which render this was: part of the PDF's URL, so browsers never show
+    /// a stale cached one.
+    number: u64,
+    pdf: Arc<[u8]>,
+    pages: Vec<Page>,
+}
+
+/// A page image of a good render.
+#[derive(Clone)]
+struct Page {
+    png: PagePng,
+    /// The render that first drew the page as it looks now: part of its URL,
+    /// so an unchanged page keeps its URL (and the browser its image) and a
+    /// changed one never shows stale from a cache.
+    since: u64,
+}
+
+struct State {
+    /// The letter rendered on each change: in a folder, the one opened last.
+    current: Option<Letter>,
+    /// What each letter shows, by base.
+    shown: HashMap<String, Shown>,
+    /// How many renders were published.
+    renders: u64,
+}
+
+/// The preview shared between the render loop and the HTTP threads.
+struct Preview {
+    letters: Letters,
+    state: Mutex<State>,
+    /// Signalled after every render, for the event streams.
+    changed: Condvar,
+    /// Asks the render loop for a render when another letter is opened.
+    waker: Waker,
+}
+
+impl Preview {
+    fn state(&self) -> MutexGuard<'_, State> {
+        // The state is replaced whole under the lock, so it is never torn.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records a render of `letter` and tells its open pages.
+    fn publish(&self, letter: &Letter, result: Result<(Vec<u8>, Vec<PagePng>), String>) {
+        let mut state = self.state();
+        state.renders += 1;
+        let number = state.renders;
+        let shown = state.shown.entry(letter.base.clone()).or_default();
+        shown.version = number;
+        match result {
+            Ok((pdf, pngs)) => {
+                let earlier = shown.good.as_ref().map_or(&[][..], |good| &good.pages[..]);
+                let pages = pngs
+                    .into_iter()
+                    .map(|png| {
+                        let same = earlier.iter().find(|page| page.png.key == png.key);
+                        Page { since: same.map_or(number, |page| page.since), png }
+                    })
+                    .collect();
+                shown.good = Some(Rendered { number, pdf: pdf.into(), pages });
+                shown.error = None;
+            }
+            Err(text) => shown.error = Some(text),
+        }
+        drop(state);
+        self.changed.notify_all();
+    }
+
+    /// Makes `letter` the one rendered on each change.
+    fn open(&self, letter: &Letter) {
+        let mut state = self.state();
+        if state.current.as_ref().is_some_and(|current| current.base == letter.base) {
+            return;
+        }
+        state.current = Some(letter.clone());
+        drop(state);
+        self.waker.wake();
+    }
+
+    /// The last good render of `letter`, if any.
+    fn good(&self, letter: &Letter) -> Option<Rendered> {
+        self.state().shown.get(&letter.base)?.good.clone()
+    }
+
+    /// Answers the one request of a connection.
+    fn handle(&self, mut request: TcpStream) -> std::io::Result<()> {
+        request.set_read_timeout(Some(IO_TIMEOUT))?;
+        request.set_write_timeout(Some(IO_TIMEOUT))?;
+        let Some(url) = read_request(&request)? else { return not_found(request) };
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        let Some(route) = self.letters.route(path) else { return not_found(request) };
+        let (letter, part) = match route {
+            Route::List(letters) => {
+                let html = list_html(&letters);
+                return respond(request, "text/html; charset=utf-8", html.into_bytes().into());
+            }
+            Route::Letter(letter, part) => (letter, part),
+        };
+        match part {
+            Part::Page => {
+                self.open(&letter);
+                let folder = matches!(self.letters, Letters::Folder(_));
+                let html = {
+                    let state = self.state();
+                    letter_html(&letter, state.shown.get(&letter.base), folder)
+                };
+                respond(request, "text/html; charset=utf-8", html.into_bytes().into())
+            }
+            Part::Pdf => match self.good(&letter) {
+                Some(rendered) => respond(request, "application/pdf", rendered.pdf),
+                None => not_found(request),
+            },
+            Part::Image(number) => {
+                let page = self
+                    .good(&letter)
+                    .and_then(|rendered| rendered.pages.get(number.checked_sub(1)?).cloned());
+                match page {
+                    Some(page) => respond(request, "image/png", page.png.png),
+                    None => not_found(request),
+                }
+            }
+            Part::Events => self.stream_events(&mut request, &letter),
         }
     }
-    html.push_str("</body></html>");
+
+    /// Sends `letter`'s state now (if it has one) and after every change,
+    /// until the page goes away.
+    fn stream_events(&self, writer: &mut TcpStream, letter: &Letter) -> std::io::Result<()> {
+        write!(
+            writer,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+             Connection: close\r\n\r\n"
+        )?;
+        let mut sent = 0;
+        loop {
+            let version = |state: &State| state.shown.get(&letter.base).map_or(0, |s| s.version);
+            let state = self.state();
+            let (state, _) = self
+                .changed
+                .wait_timeout_while(state, KEEPALIVE, |state| version(state) == sent)
+                .unwrap_or_else(PoisonError::into_inner);
+            let message = match state.shown.get(&letter.base) {
+                Some(shown) if shown.version != sent => {
+                    sent = shown.version;
+                    format!("event: update\ndata: {}\n\n", state_json(shown))
+                }
+                _ => ": keep-alive\n\n".to_owned(),
+            };
+            drop(state);
+            writer.write_all(message.as_bytes())?;
+        }
+    }
+}
+
+/// The URL of a GET request, read from its head; `None` for any other
+/// method or a malformed or oversized head.
+fn read_request(stream: &TcpStream) -> std::io::Result<Option<String>> {
+    let mut head = BufReader::new(stream.take(MAX_HEAD));
+    let mut line = String::new();
+    head.read_line(&mut line)?;
+    let mut words = line.split_whitespace();
+    let url = match (words.next(), words.next(), words.next()) {
+        (Some("GET"), Some(url), Some(version)) if version.starts_with("HTTP/1.") => url.to_owned(),
+        _ => return Ok(None),
+    };
+    // The headers say nothing the answer depends on; read them to the blank
+    // line, so closing the connection never cuts the answer short.
+    loop {
+        line.clear();
+        if head.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        if line.trim_end().is_empty() {
+            return Ok(Some(url));
+        }
+    }
+}
+
+fn respond(mut request: TcpStream, content_type: &str, body: Arc<[u8]>) -> std::io::Result<()> {
+    // Pages change on every render; images and PDFs are told apart by URL.
+    let cache =
+        if content_type.starts_with("text/html") { "Cache-Control: no-store\r\n" } else { "" };
+    write!(
+        request,
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{cache}\
+         Connection: close\r\n\r\n",
+        body.len()
+    )?;
+    request.write_all(&body)
+}
+
+fn not_found(mut request: TcpStream) -> std::io::Result<()> {
+    request.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+}
+
+/// The state a letter's page script applies: the last good render (null
+/// before the first), each page's version, and the error.
+fn state_json(shown: &Shown) -> String {
+    let pages: Vec<u64> = shown.good.iter().flat_map(|good| &good.pages).map(|p| p.since).collect();
+    serde_json::json!({
+        "render": shown.good.as_ref().map(|good| good.number),
+        "pages": pages,
+        "error": shown.error,
+    })
+    .to_string()
+}
+
+const STYLE: &str = "body{background:#e8e8e8;font-family:sans-serif;margin:0;padding:1rem}\
+    header,ul{margin:0 auto 1rem;max-width:900px}\
+    img{display:block;margin:0 auto 1rem;max-width:900px;width:100%;background:white;\
+    box-shadow:0 1px 4px #0004}\
+    #error{box-sizing:border-box;position:sticky;top:0;z-index:1;background:#fff3f3;border:1px solid #c00;\
+    padding:1rem;max-width:900px;margin:0 auto 1rem;white-space:pre-wrap}\
+    #error:not([hidden])~main{opacity:.35}li{margin:.4rem 0}";
+
+/// Swaps in new page images once they have decoded, so the pages never
+/// blank or change height and the scroll position holds; a late answer to an
+/// older render never replaces a newer one. `data-render` on the root element
+/// says which render is shown (tests and `bench/serve` wait on it).
+const SCRIPT: &str = r#"
+const root = document.documentElement;
+function show(state) {
+  const error = document.getElementById("error");
+  error.textContent = state.error ?? "";
+  error.hidden = state.error === null;
+  document.getElementById("waiting").hidden = true;
+  if (state.render === null || String(state.render) === root.dataset.render) return;
+  const urls = state.pages.map((version, i) => `${base}/page/${i + 1}.png?v=${version}`);
+  Promise.all(urls.map(url => {
+    const image = new Image();
+    image.src = url;
+    return image.decode().catch(() => {});
+  })).then(() => {
+    if (Number(root.dataset.render) > state.render) return;
+    const pages = document.getElementById("pages");
+    urls.forEach((url, i) => {
+      let image = pages.children[i];
+      if (!image) {
+        image = document.createElement("img");
+        image.id = `page-${i + 1}`;
+        image.alt = `Page ${i + 1} of the letter`;
+        pages.append(image);
+      }
+      image.src = url;
+    });
+    while (pages.children.length > urls.length) pages.lastElementChild.remove();
+    document.getElementById("pdf").href = `${base}/letter.pdf?v=${state.render}`;
+    root.dataset.render = state.render;
+  });
+}
+new EventSource(`${base}/events`).addEventListener("update", event => show(JSON.parse(event.data)));
+"#;
+
+fn html_head(html: &mut String, title: &str, render: Option<u64>) {
+    let render = render.map(|n| n.to_string()).unwrap_or_default();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html><html lang=\"en-GB\" data-render=\"{render}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} – letterpress</title><style>{STYLE}</style></head><body>",
+        escape_html(title)
+    );
+}
+
+/// A letter's page: its pages as images and its error, as they are now; the
+/// script keeps them current.
+fn letter_html(letter: &Letter, shown: Option<&Shown>, in_folder: bool) -> String {
+    let good = shown.and_then(|shown| shown.good.as_ref());
+    let error = shown.and_then(|shown| shown.error.as_deref());
+    let mut html = String::new();
+    html_head(&mut html, &letter.label, good.map(|good| good.number));
+    let base = &letter.base;
+    let version = good.map(|good| format!("?v={}", good.number)).unwrap_or_default();
+    let _ = write!(
+        html,
+        "<header><strong>{}</strong> · <a id=\"pdf\" href=\"{base}/letter.pdf{version}\">PDF</a>",
+        escape_html(&letter.label)
+    );
+    if in_folder {
+        html.push_str(" · <a href=\"/\">All letters</a>");
+    }
+    let _ = write!(
+        html,
+        "</header><p id=\"waiting\"{}>Rendering…</p><pre id=\"error\"{}>{}</pre><main id=\"pages\">",
+        if shown.is_some() { " hidden" } else { "" },
+        if error.is_some() { "" } else { " hidden" },
+        escape_html(error.unwrap_or_default())
+    );
+    for (i, page) in good.iter().flat_map(|good| good.pages.iter().enumerate()) {
+        let (n, since) = (i + 1, page.since);
+        let _ = write!(
+            html,
+            "<img id=\"page-{n}\" src=\"{base}/page/{n}.png?v={since}\" alt=\"Page {n} of the letter\">"
+        );
+    }
+    // `base` is percent-encoded, so it is safe inside a JavaScript string.
+    let _ = write!(html, "</main><script>const base = \"{base}\";{SCRIPT}</script></body></html>");
+    html
+}
+
+/// A folder's page: its letters, to pick one.
+fn list_html(letters: &[Letter]) -> String {
+    let mut html = String::new();
+    html_head(&mut html, "Letters", None);
+    html.push_str("<header><strong>Letters</strong></header><ul id=\"letters\">");
+    for letter in letters {
+        let _ = write!(
+            html,
+            "<li><a href=\"{}/\">{}</a></li>",
+            letter.base,
+            escape_html(&letter.label)
+        );
+    }
+    if letters.is_empty() {
+        html.push_str("<li>No finding files (<code>*.toml</code>) in this folder yet.</li>");
+    }
+    html.push_str("</ul></body></html>");
     html
 }
 
@@ -164,38 +585,80 @@ fn escape_html(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }
     out
 }
 
-/// A port nobody listens on, from the operating system.
-fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// A letter's name as one URL path segment: every byte but ASCII letters,
+/// digits and `-._~` as `%XX` (so `/` too, and nothing a browser rewrites).
+fn percent_encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn letter(base: &str, label: &str) -> Letter {
+        Letter { base: base.into(), label: label.into(), path: PathBuf::new() }
+    }
+
     #[test]
     fn error_pages_escape_the_message() {
-        let html = page_html("a.toml", &Shown::Error("<script>x</script> & \"".into()));
+        let shown = Shown { error: Some("<script>x</script> & \"".into()), ..Shown::default() };
+        let html = letter_html(&letter("", "a.toml"), Some(&shown), false);
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt; &amp; &quot;"));
         assert!(!html.contains("<script>x"));
     }
 
     #[test]
     fn letter_pages_link_every_image_with_a_cache_buster() {
-        let shown = Shown::Letter {
-            pdf: Bytes::new(vec![]),
-            pages: vec![Bytes::new(vec![]); 2],
-            generation: 7,
-        };
-        let html = page_html("a.toml", &shown);
-        assert!(html.contains("src=\"/page/1.png?v=7\""));
-        assert!(html.contains("src=\"/page/2.png?v=7\""));
+        let page = |since| Page { png: PagePng { key: 0, png: Arc::from([]) }, since };
+        let good = Rendered { number: 7, pdf: Arc::from([]), pages: vec![page(7), page(3)] };
+        let shown = Shown { version: 7, good: Some(good), error: None };
+        let html = letter_html(&letter("/letter/a", "a.toml"), Some(&shown), true);
+        assert!(html.contains("src=\"/letter/a/page/1.png?v=7\""));
+        assert!(html.contains("src=\"/letter/a/page/2.png?v=3\""));
+        assert!(html.contains("href=\"/letter/a/letter.pdf?v=7\""));
         assert!(!html.contains("/page/3.png"));
+        assert!(html.contains("data-render=\"7\""));
+    }
+
+    #[test]
+    fn folder_lists_escape_names_and_encode_links() {
+        let html = list_html(&[letter(
+            &format!("/letter/{}", percent_encode("<b>\"x\" & 'y'/z")),
+            "<b>\"x\" & 'y'/z.toml",
+        )]);
+        assert!(html.contains("href=\"/letter/%3Cb%3E%22x%22%20%26%20%27y%27%2Fz/\""), "{html}");
+        assert!(html.contains("&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;/z.toml"));
+    }
+
+    #[test]
+    fn only_fixed_parts_exist() {
+        assert!(matches!(part("/"), Some(Part::Page)));
+        assert!(matches!(part("/page/12.png"), Some(Part::Image(12))));
+        for path in ["/page/+1.png", "/page/-1.png", "/page/1.png/..", "/../x", "/events/", ""] {
+            assert!(part(path).is_none(), "{path}");
+        }
+    }
+
+    #[test]
+    fn state_is_one_line_of_json() {
+        let shown = Shown { version: 3, good: None, error: Some("a\nb".into()) };
+        let json = state_json(&shown);
+        assert!(!json.contains('\n'), "{json}");
+        assert!(json.contains(r#""error":"a\nb""#) && json.contains(r#""render":null"#), "{json}");
     }
 }

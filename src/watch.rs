@@ -8,12 +8,17 @@
 //! first (as zola tells content from template changes). The process stays
 //! alive between renders, so typst's caches make a re-render after a small
 //! edit several times faster than the first.
+//!
+//! The watched letter may also be a folder of finding files (the preview's
+//! folder mode): a change to any of them counts as a change to the letter,
+//! and a [`Waker`] lets the caller ask for a render without a change, when
+//! the letter it wants shown is a different one.
 
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use notify::{RecursiveMode, Watcher};
+use notify::{RecursiveMode, Watcher as _};
 
 use crate::project::{CONFIG_FILE, Project};
 use crate::render::{Renderer, SetupError};
@@ -28,6 +33,37 @@ enum Change {
     Finding,
     /// Templates, config or fonts: rebuild the renderer, then render.
     Project,
+}
+
+/// What reaches the watch loop: a file system event, or a caller's wake-up.
+enum Signal {
+    Fs(notify::Result<notify::Event>),
+    Wake,
+}
+
+/// Asks a running [`Watch`] to render again though no input changed.
+#[derive(Clone)]
+pub struct Waker(mpsc::Sender<Signal>);
+
+impl Waker {
+    /// Requests one more render; several requests before it starts make one.
+    pub fn wake(&self) {
+        // The loop has stopped only when watching failed, which it reports.
+        let _ = self.0.send(Signal::Wake);
+    }
+}
+
+/// A watch loop not yet running: [`Watch::waker`] can be handed out first.
+pub struct Watch {
+    sender: mpsc::Sender<Signal>,
+    signals: mpsc::Receiver<Signal>,
+}
+
+impl Default for Watch {
+    fn default() -> Self {
+        let (sender, signals) = mpsc::channel();
+        Self { sender, signals }
+    }
 }
 
 /// What the watcher asks its handler to do.
@@ -55,68 +91,91 @@ pub enum WatchError {
     Project(String),
 }
 
-/// Calls `on_update` to render `finding` now and after every change to its
-/// inputs, until the watcher fails. `project` finds the project again when
-/// its files change.
-pub fn watch(
-    project: impl Fn() -> Result<Project, String>,
-    finding: &Path,
-    on_update: &mut dyn FnMut(Update<'_>),
-) -> Result<(), WatchError> {
-    let root = project().map_err(WatchError::Project)?.root;
-    let finding = std::fs::canonicalize(finding).unwrap_or_else(|_| finding.to_path_buf());
-    let (sender, events) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(sender)?;
-    let finding_dir = finding.parent().unwrap_or(Path::new(".")).to_path_buf();
-    watcher.watch(&finding_dir, RecursiveMode::NonRecursive)?;
-    watcher.watch(&root, RecursiveMode::NonRecursive)?;
-    for dir in ["templates", "fonts"] {
-        if root.join(dir).is_dir() {
-            watcher.watch(&root.join(dir), RecursiveMode::Recursive)?;
-        }
+impl Watch {
+    /// A handle that makes the running loop render again.
+    pub fn waker(&self) -> Waker {
+        Waker(self.sender.clone())
     }
-    let classify = |path: &Path| -> Option<Change> {
-        if path == finding {
-            Some(Change::Finding)
-        } else if path == root.join(CONFIG_FILE)
-            || path.starts_with(root.join("templates"))
-            || path.starts_with(root.join("fonts"))
-        {
-            Some(Change::Project)
-        } else {
-            None
-        }
-    };
 
-    let mut renderer = load(&project, on_update);
-    let mut seen = Instant::now();
-    loop {
-        if let Some(renderer) = &renderer {
-            on_update(Update::Render { renderer, seen });
+    /// Calls `on_update` to render now and after every change to the
+    /// letter's inputs, until the watcher fails. `letter` is a finding file,
+    /// or a folder whose finding files (`*.toml`, at any depth) all count.
+    /// `project` finds the project again when its files change.
+    pub fn run(
+        self,
+        project: impl Fn() -> Result<Project, String>,
+        letter: &Path,
+        on_update: &mut dyn FnMut(Update<'_>),
+    ) -> Result<(), WatchError> {
+        let root = project().map_err(WatchError::Project)?.root;
+        let letter = std::fs::canonicalize(letter).unwrap_or_else(|_| letter.to_path_buf());
+        let folder = letter.is_dir();
+        let fs_sender = self.sender.clone();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                let _ = fs_sender.send(Signal::Fs(event));
+            })?;
+        if folder {
+            watcher.watch(&letter, RecursiveMode::Recursive)?;
+        } else {
+            watcher
+                .watch(letter.parent().unwrap_or(Path::new(".")), RecursiveMode::NonRecursive)?;
         }
-        // Wait for a change to an input, then for the rest of its burst.
-        let mut change = None;
-        while change.is_none() {
-            change = relevant(events.recv(), &classify)?;
+        watcher.watch(&root, RecursiveMode::NonRecursive)?;
+        for dir in ["templates", "fonts"] {
+            if root.join(dir).is_dir() {
+                watcher.watch(&root.join(dir), RecursiveMode::Recursive)?;
+            }
         }
-        seen = Instant::now();
-        while let Ok(event) = events.recv_timeout(DEBOUNCE) {
-            change = change.max(relevant(Ok(event), &classify)?);
+        let classify = |path: &Path| -> Option<Change> {
+            if path == root.join(CONFIG_FILE)
+                || path.starts_with(root.join("templates"))
+                || path.starts_with(root.join("fonts"))
+            {
+                Some(Change::Project)
+            } else if path == letter
+                || (folder
+                    && path.starts_with(&letter)
+                    && path.extension().is_some_and(|ext| ext == "toml"))
+            {
+                Some(Change::Finding)
+            } else {
+                None
+            }
+        };
+
+        let mut renderer = load(&project, on_update);
+        let mut seen = Instant::now();
+        loop {
+            if let Some(renderer) = &renderer {
+                on_update(Update::Render { renderer, seen });
+            }
+            // Wait for a change to an input, then for the rest of its burst.
+            let mut change = None;
+            while change.is_none() {
+                change = relevant(self.signals.recv(), &classify)?;
+            }
+            seen = Instant::now();
+            while let Ok(signal) = self.signals.recv_timeout(DEBOUNCE) {
+                change = change.max(relevant(Ok(signal), &classify)?);
+            }
+            if change == Some(Change::Project) || renderer.is_none() {
+                renderer = load(&project, on_update);
+            }
+            comemo::evict(10);
         }
-        if change == Some(Change::Project) || renderer.is_none() {
-            renderer = load(&project, on_update);
-        }
-        comemo::evict(10);
     }
 }
 
 /// The change an event means for the letter, if any.
 fn relevant(
-    event: Result<notify::Result<notify::Event>, mpsc::RecvError>,
+    signal: Result<Signal, mpsc::RecvError>,
     classify: &impl Fn(&Path) -> Option<Change>,
 ) -> Result<Option<Change>, WatchError> {
-    let event = match event {
-        Ok(event) => event?,
+    let event = match signal {
+        Ok(Signal::Fs(event)) => event?,
+        // Render again as after an edit: the renderer is still current.
+        Ok(Signal::Wake) => return Ok(Some(Change::Finding)),
         Err(_) => return Err(WatchError::Project("the file watcher stopped".into())),
     };
     if event.kind.is_access() {

@@ -9,7 +9,7 @@
 //! can read other files or reach the network.
 
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
 use typst::foundations::{Bytes, Datetime, Smart};
@@ -153,17 +153,54 @@ pub fn pdf_standards(extra: &[PdfStandard]) -> Result<PdfStandards, String> {
     PdfStandards::new(&list).map_err(|err| err.message().to_string())
 }
 
-/// Renders every page as a PNG at `pixels_per_point` (2.0 is 144 dpi).
-pub fn png_pages(document: &PagedDocument, pixels_per_point: f64) -> Result<Vec<Vec<u8>>, String> {
+/// A page as a PNG image, with the key of what it shows.
+#[derive(Clone)]
+pub struct PagePng {
+    /// The hash of the laid-out page: pages with equal keys look the same.
+    pub key: u128,
+    /// The image.
+    pub png: Arc<[u8]>,
+}
+
+/// Renders every page as a PNG at `pixels_per_point` (2.0 is 144 dpi), on
+/// all cores. A page whose key is among `earlier` (renders of an older
+/// version of the letter) is taken from there: after a small edit only the
+/// pages that changed are rasterised again, which is most of the cost of a
+/// live preview's render.
+pub fn png_pages(
+    document: &PagedDocument,
+    pixels_per_point: f64,
+    earlier: &[PagePng],
+) -> Result<Vec<PagePng>, String> {
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(pixels_per_point),
         render_bleed: false,
     };
-    document
-        .pages()
-        .iter()
-        .map(|page| typst_render::render(page, &options).encode_png().map_err(|e| e.to_string()))
-        .collect()
+    let render = |page: &typst_layout::Page| -> Result<PagePng, String> {
+        let key = typst::utils::hash128(page);
+        if let Some(done) = earlier.iter().find(|done| done.key == key) {
+            return Ok(done.clone());
+        }
+        let png = typst_render::render(page, &options).encode_png().map_err(|e| e.to_string())?;
+        Ok(PagePng { key, png: png.into() })
+    };
+    let pages = document.pages();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = pages.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = pages
+            .chunks(chunk)
+            .map(|chunk| scope.spawn(|| chunk.iter().map(render).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(pages.len());
+        for worker in workers {
+            let done = worker.join().map_err(|_| "a page failed to render".to_owned())?;
+            for page in done {
+                out.push(page?);
+            }
+        }
+        Ok(out)
+    })
 }
 
 /// The letter date as a typst date. The finding file was validated, so the

@@ -1,19 +1,30 @@
-//! `letterpress serve`: the preview page shows the pages, updates itself on
-//! a save (server-sent event, then a reload by the page's own script), shows
-//! errors in place of the pages, and serves nothing outside its routes.
+//! `letterpress serve`: the preview page shows the pages, updates them in
+//! place on a save (server-sent event with the new state, then the page's own
+//! script swaps the images), shows errors above the last good pages, lists a
+//! folder's letters, and serves nothing outside its routes.
+//!
+//! With Chromium on the machine (Debian package `chromium`), the same is
+//! checked in a real browser driven over the DevTools protocol, and
+//! screenshots are kept under `CARGO_TARGET_TMPDIR`. Without it, that part
+//! says it was skipped (or fails, with `LETTERPRESS_REQUIRE_CHROMIUM=1`).
 
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::*;
+use serde_json::{Value, json};
 
-/// A plain HTTP/1.1 GET; returns the status code and the body.
+/// A plain HTTP/1.0 GET (a plain body, no chunked encoding); returns the
+/// status code and the body.
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    // HTTP/1.0: a plain body, no chunked encoding.
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
@@ -23,44 +34,104 @@ fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     (status, response[head_end + 4..].to_vec())
 }
 
-fn page(port: u16) -> String {
-    String::from_utf8(get(port, "/").1).unwrap()
+fn html(port: u16, path: &str) -> String {
+    let (status, body) = get(port, path);
+    assert_eq!(status, 200, "{path}");
+    String::from_utf8(body).unwrap()
 }
 
-struct Server(std::process::Child);
+/// A child process, killed when dropped (also when a test fails).
+struct KillOnDrop(Child);
 
-impl Drop for Server {
+impl Drop for KillOnDrop {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
+/// `letterpress serve` running in a folder.
+struct Server {
+    _process: KillOnDrop,
+    port: u16,
+}
+
+impl Server {
+    fn start(dir: &Path, target: &str) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
+            .current_dir(dir)
+            .args(["serve", target, "--port", "0"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let process = KillOnDrop(child);
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let port = line
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        std::thread::spawn(move || for _ in stderr.lines() {});
+        Server { _process: process, port }
+    }
+}
+
+/// A letter's event stream, read as a browser would.
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    fn open(port: u16, path: &str) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        Events { stream, seen: String::new() }
+    }
+
+    /// The next state sent whose render or error differs from `last`,
+    /// within `limit`.
+    fn next_change(&mut self, last: &Value, limit: Duration) -> Value {
+        let started = Instant::now();
+        loop {
+            while let Some(end) = self.seen.find("\n\n") {
+                let message: String = self.seen.drain(..end + 2).collect();
+                let Some(data) = message.lines().find_map(|l| l.strip_prefix("data: ")) else {
+                    continue;
+                };
+                let state: Value = serde_json::from_str(data).unwrap();
+                if state["render"] != last["render"] || state["error"] != last["error"] {
+                    return state;
+                }
+            }
+            let left = limit.checked_sub(started.elapsed()).expect("no new state in time");
+            self.stream.set_read_timeout(Some(left.max(Duration::from_millis(1)))).unwrap();
+            let mut buffer = [0u8; 4096];
+            let n = self.stream.read(&mut buffer).expect("no new state in time");
+            assert!(n > 0, "the event stream closed");
+            self.seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+        }
+    }
+}
+
+const BROKEN: (&str, &str) = ("overall = \"satisfactory\"", "overall = \"grand\"");
+
 #[test]
 fn the_preview_shows_pages_updates_and_errors() {
     let project = project_copy();
     let finding = project.path().join("letters/cafcass-greater-london.toml");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
-        .current_dir(project.path())
-        .args(["serve", "letters/cafcass-greater-london.toml", "--port", "0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let _server = Server(child);
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let port: u16 = line
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
-    std::thread::spawn(move || for _ in stderr.lines() {});
+    let server = Server::start(project.path(), "letters/cafcass-greater-london.toml");
+    let port = server.port;
 
-    wait_for("the first render", Duration::from_secs(20), || {
-        page(port).contains("/page/1.png?v=1")
-    });
+    let mut events = Events::open(port, "/events");
+    let first = events.next_change(&Value::Null, Duration::from_secs(20));
+    assert_eq!(first["error"], Value::Null, "{first}");
+    assert!(first["pages"].as_array().unwrap().len() >= 2, "{first}");
+    let page = html(port, "/");
+    assert!(page.contains(&format!("/page/1.png?v={}", first["pages"][0])), "{page}");
     let (status, png) = get(port, "/page/1.png");
     assert_eq!(status, 200);
     assert!(png.starts_with(b"\x89PNG"));
@@ -74,101 +145,342 @@ fn the_preview_shows_pages_updates_and_errors() {
         "/%2e%2e/%2e%2e/etc/passwd",
         "/..%2f..%2fetc%2fpasswd",
         "/page/../../../etc/passwd",
+        "/page/%31.png",
         "/letterpress.toml",
+        "/letters/cafcass-greater-london.toml",
+        "/letter/cafcass-greater-london/",
         "/page/99.png",
+        "/page/0.png",
     ] {
         assert_eq!(get(port, path).0, 404, "{path}");
     }
 
-    // Connected pages are told to reload when the letter changes.
-    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(events, "GET /__events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
-    events.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    // A save sends the new state to open pages.
     let original = std::fs::read_to_string(&finding).unwrap();
     let saved = Instant::now();
     std::fs::write(&finding, original.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
-    let mut seen = String::new();
-    let mut buffer = [0u8; 512];
-    while !seen.contains("event: reload") {
-        let n = events.read(&mut buffer).expect("no reload event within 2 s");
-        seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
-    }
+    let second = events.next_change(&first, Duration::from_secs(2));
     assert!(saved.elapsed() < Duration::from_secs(2));
-    assert!(page(port).contains("/page/1.png?v=2"));
+    assert_eq!(second["error"], Value::Null, "{second}");
+    // Only the page that changed gets a new image.
+    assert_eq!(second["pages"][0], second["render"], "{second}");
+    assert_eq!(second["pages"][1], first["pages"][1], "{second}");
+    assert!(html(port, "/").contains(&format!("/page/1.png?v={}", second["render"])));
 
-    // A broken file shows the error, with its line, in place of the pages.
-    std::fs::write(&finding, original.replace("overall = \"satisfactory\"", "overall = \"grand\""))
-        .unwrap();
-    wait_for("the error page", Duration::from_secs(2), || {
-        page(port).contains("unknown variant `grand`")
-    });
-    let html = page(port);
-    assert!(html.contains("letters/cafcass-greater-london.toml:"), "{html}");
-    assert!(!html.contains("<img"));
+    // A broken file shows the error, with its line, above the last good pages.
+    std::fs::write(&finding, original.replace(BROKEN.0, BROKEN.1)).unwrap();
+    let broken = events.next_change(&second, Duration::from_secs(2));
+    let error = broken["error"].as_str().unwrap();
+    assert!(error.contains("unknown variant `grand`"), "{error}");
+    assert!(error.contains("letters/cafcass-greater-london.toml:"), "{error}");
+    assert_eq!(broken["render"], second["render"]);
+    let page = html(port, "/");
+    assert!(page.contains("<pre id=\"error\">"), "{page}");
+    assert!(page.contains("unknown variant `grand`"), "{page}");
+    assert_eq!(get(port, "/page/1.png").0, 200, "the last good pages stay");
 
-    // Fixing it brings the pages back.
+    // Fixing it brings new pages and hides the error.
     std::fs::write(&finding, &original).unwrap();
-    wait_for("recovery", Duration::from_secs(2), || page(port).contains("/page/1.png?v=3"));
+    let fixed = events.next_change(&broken, Duration::from_secs(2));
+    assert_eq!(fixed["error"], Value::Null);
+    assert!(html(port, "/").contains("<pre id=\"error\" hidden>"));
 
-    in_chromium(port);
+    if let Some(mut browser) = Browser::launch() {
+        in_browser(&mut browser, port, &finding, &original);
+    }
 }
 
-/// With Chromium on the machine (Debian package `chromium`), the real page in
-/// a real browser: it shows the page images and listens for reloads. Keeps a
-/// screenshot in
-/// `$CARGO_TARGET_TMPDIR/serve-preview.png`. Without Chromium, says so: the HTTP-level
-/// checks above still ran.
-fn in_chromium(port: u16) {
-    let chromium = std::path::Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        println!("chromium is not installed: the in-browser check did not run");
-        return;
+/// The real page in a real browser: it shows the pages, swaps them in place
+/// on a save (no reload: a marker set in the page survives, and the scroll
+/// position holds), and shows an error. Screenshots of the letter and of the
+/// error are kept in `CARGO_TARGET_TMPDIR`.
+fn in_browser(browser: &mut Browser, port: u16, finding: &Path, original: &str) {
+    browser.navigate(&format!("http://127.0.0.1:{port}/"));
+    browser.wait_until("the page images", PAGES_SHOWN, Duration::from_secs(20));
+    let before = browser.eval(
+        "window.__marker = 1; window.scrollTo(0, 1400); \
+         [document.getElementById('page-1').src, window.scrollY]",
+    );
+    assert!(before[1].as_f64().unwrap() > 0.0, "the page cannot scroll: {before}");
+
+    let saved = Instant::now();
+    std::fs::write(finding, original.replace("Dear Mr Douglas", "Dear Ms Douglas")).unwrap();
+    let swapped =
+        format!("{PAGES_SHOWN} && document.getElementById('page-1').src !== {}", before[0]);
+    browser.wait_until("the new page image", &swapped, Duration::from_secs(2));
+    assert!(saved.elapsed() < Duration::from_secs(2), "updated after {:?}", saved.elapsed());
+    let after = browser.eval("[window.__marker, window.scrollY]");
+    assert_eq!(after, json!([1, before[1]]), "the page reloaded or lost its place");
+
+    std::fs::write(finding, original.replace(BROKEN.0, BROKEN.1)).unwrap();
+    browser.wait_until(
+        "the error",
+        "!document.getElementById('error').hidden && \
+         document.getElementById('error').textContent.includes('unknown variant `grand`')",
+        Duration::from_secs(2),
+    );
+    let shown = browser.eval(
+        "window.scrollTo(0, 0); [window.__marker, document.getElementById('error').textContent, \
+         document.images.length]",
+    );
+    assert_eq!(shown[0], 1, "the page reloaded");
+    assert!(shown[1].as_str().unwrap().contains("letters/cafcass-greater-london.toml:"));
+    assert!(shown[2].as_u64().unwrap() >= 2, "the last good pages went: {shown}");
+    browser.screenshot("serve-error.png");
+
+    std::fs::write(finding, original).unwrap();
+    browser.wait_until(
+        "recovery",
+        "document.getElementById('error').hidden && window.__marker === 1",
+        Duration::from_secs(2),
+    );
+    browser.wait_until("the fixed page", PAGES_SHOWN, Duration::from_secs(2));
+    browser.screenshot("serve-preview.png");
+}
+
+/// True in the page once every page image has loaded (so the page has its
+/// full height).
+const PAGES_SHOWN: &str = "(document.images.length > 1 && \
+                           [...document.images].every(i => i.complete && i.naturalWidth > 0))";
+
+#[test]
+fn a_folder_lists_its_letters_and_previews_the_one_picked() {
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    let demo = std::fs::read_to_string(letters.join("cafcass-greater-london.toml")).unwrap();
+    std::fs::write(letters.join("north & <east>.toml"), &demo).unwrap();
+    std::fs::create_dir(letters.join("2026")).unwrap();
+    std::fs::write(letters.join("2026/westvale.toml"), &demo).unwrap();
+    let server = Server::start(project.path(), "letters");
+    let port = server.port;
+
+    let list = html(port, "/");
+    for link in [
+        "<a href=\"/letter/cafcass-greater-london/\">cafcass-greater-london.toml</a>",
+        "<a href=\"/letter/north%20%26%20%3Ceast%3E/\">north &amp; &lt;east&gt;.toml</a>",
+        "<a href=\"/letter/2026%2Fwestvale/\">2026/westvale.toml</a>",
+    ] {
+        assert!(list.contains(link), "{link} not in {list}");
     }
-    let run = |extra: &[String]| {
+
+    // Opening a letter renders it; its events bring the state.
+    let base = "/letter/north%20%26%20%3Ceast%3E";
+    assert!(html(port, &format!("{base}/")).contains("north &amp; &lt;east&gt;.toml"));
+    let mut events = Events::open(port, &format!("{base}/events"));
+    let first = events.next_change(&Value::Null, Duration::from_secs(20));
+    assert_eq!(first["error"], Value::Null, "{first}");
+    assert!(get(port, &format!("{base}/page/1.png")).1.starts_with(b"\x89PNG"));
+    assert!(get(port, &format!("{base}/letter.pdf")).1.starts_with(b"%PDF-"));
+
+    // Only listed names exist; no URL becomes a path.
+    for path in [
+        "/letter/nope/",
+        "/letter/letterpress/",
+        "/letter/../letterpress.toml",
+        "/letter/%2e%2e%2fletterpress/",
+        "/letter/..%2Fletterpress/",
+        "/letter/2026/westvale/",
+        "/letter/cafcass-greater-london/../../letterpress.toml",
+        "/letter/cafcass-greater-london.toml/",
+        "/page/1.png",
+        "/letter.pdf",
+    ] {
+        assert_eq!(get(port, path).0, 404, "{path}");
+    }
+
+    // A template change updates the open letter.
+    let template = project.path().join("templates/monitoring.typ.tera");
+    let mut text = std::fs::read_to_string(&template).unwrap();
+    text.push_str("\n{# touched #}\n");
+    std::fs::write(&template, &text).unwrap();
+    let second = events.next_change(&first, Duration::from_secs(2));
+    assert_eq!(second["error"], Value::Null, "{second}");
+
+    if let Some(mut browser) = Browser::launch() {
+        // Picking a letter from the list opens its live preview.
+        browser.navigate(&format!("http://127.0.0.1:{port}/"));
+        browser.wait_until(
+            "the list",
+            "document.querySelector('a[href=\"/letter/2026%2Fwestvale/\"]') !== null",
+            Duration::from_secs(10),
+        );
+        // The click navigates away, which may cut the evaluation's answer short.
+        let _ = browser
+            .try_eval("document.querySelector('a[href=\"/letter/2026%2Fwestvale/\"]').click()");
+        browser.wait_until("the picked letter", PAGES_SHOWN, Duration::from_secs(20));
+        let before = browser.eval("window.__marker = 1; document.getElementById('page-1').src");
+        assert!(before.as_str().unwrap().contains("/letter/2026%2Fwestvale/page/1.png"));
+
+        let finding = letters.join("2026/westvale.toml");
+        std::fs::write(&finding, demo.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
+        let swapped =
+            format!("{PAGES_SHOWN} && document.getElementById('page-1').src !== {before}");
+        browser.wait_until("the new page image", &swapped, Duration::from_secs(2));
+        assert_eq!(browser.eval("window.__marker"), 1, "the page reloaded");
+    }
+}
+
+/// Headless Chromium, driven over the DevTools protocol; killed when dropped.
+struct Browser {
+    _process: KillOnDrop,
+    _profile: tempfile::TempDir,
+    socket: tungstenite::WebSocket<TcpStream>,
+    session: String,
+    next_id: u64,
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+impl Browser {
+    /// A fresh browser with one blank tab, or `None` (after saying so) when
+    /// Chromium is not installed and not required.
+    fn launch() -> Option<Browser> {
+        if !Path::new(CHROMIUM).exists() {
+            assert!(
+                std::env::var_os("LETTERPRESS_REQUIRE_CHROMIUM").is_none_or(|v| v != "1"),
+                "LETTERPRESS_REQUIRE_CHROMIUM=1 but {CHROMIUM} is missing (apt-get install chromium)"
+            );
+            println!("skipped: chromium not installed (the HTTP-level checks ran)");
+            return None;
+        }
         let profile = tempfile::tempdir().unwrap();
-        let mut child = std::process::Command::new(chromium)
+        let mut child = Command::new(CHROMIUM)
             .args([
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
                 "--hide-scrollbars",
                 "--window-size=1000,1300",
-                // The page keeps its event stream open, so it never finishes
-                // loading: give the browser a fixed time instead.
-                "--timeout=3000",
+                "--remote-debugging-port=0",
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(extra)
-            .arg(format!("http://127.0.0.1:{port}/"))
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let started = Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if started.elapsed() > Duration::from_secs(60) {
-                let _ = child.kill();
-                panic!("chromium did not finish within 60 s");
+        // Keep draining stderr so Chromium never blocks on a full pipe.
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let (sender, address) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("DevTools listening on ") {
+                    let _ = sender.send(url.trim().to_owned());
+                }
             }
-            std::thread::sleep(Duration::from_millis(50));
+        });
+        let process = KillOnDrop(child);
+        let url = address
+            .recv_timeout(Duration::from_secs(30))
+            .expect("Chromium printed no DevTools address within 30 s");
+        let mut browser = Browser {
+            _process: process,
+            _profile: profile,
+            socket: Self::connect(&url),
+            session: String::new(),
+            next_id: 0,
+        };
+        let target = browser.call("Target.createTarget", json!({"url": "about:blank"}));
+        let attached = browser.call(
+            "Target.attachToTarget",
+            json!({"targetId": target["targetId"], "flatten": true}),
+        );
+        browser.session = attached["sessionId"].as_str().unwrap().to_owned();
+        Some(browser)
+    }
+
+    fn connect(url: &str) -> tungstenite::WebSocket<TcpStream> {
+        let host = url.trim_start_matches("ws://").split('/').next().unwrap();
+        let address = host.parse().unwrap();
+        let stream = TcpStream::connect_timeout(&address, Duration::from_secs(10)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream.set_write_timeout(Some(Duration::from_secs(30))).unwrap();
+        tungstenite::client(url, stream).expect("DevTools handshake").0
+    }
+
+    /// Sends one command (to the tab, once attached) and returns its result.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params).unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// Sends one command and returns its result, or the protocol's error
+    /// (such as "Inspected target navigated or closed" while a page loads).
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut command = json!({"id": id, "method": method, "params": params});
+        if !self.session.is_empty() {
+            command["sessionId"] = json!(self.session);
         }
-        let mut dom = String::new();
-        child.stdout.take().unwrap().read_to_string(&mut dom).unwrap();
-        dom
-    };
+        self.socket.send(tungstenite::Message::text(command.to_string())).unwrap();
+        let started = Instant::now();
+        loop {
+            assert!(started.elapsed() < Duration::from_secs(30), "no answer to {method}");
+            let message = self.socket.read().unwrap_or_else(|e| panic!("{method}: {e}"));
+            let Ok(text) = message.to_text() else { continue };
+            let Ok(answer) = serde_json::from_str::<Value>(text) else { continue };
+            if answer["id"] == id {
+                return match answer.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(answer["result"].clone()),
+                };
+            }
+        }
+    }
 
-    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-preview.png");
-    run(&[format!("--screenshot={}", shot.display())]);
-    assert!(std::fs::read(&shot).unwrap().starts_with(b"\x89PNG"));
+    /// The value of a JavaScript expression in the tab, or its exception.
+    fn try_eval(&mut self, expression: &str) -> Result<Value, Value> {
+        let result = self.try_call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "awaitPromise": true, "returnByValue": true}),
+        )?;
+        match result.get("exceptionDetails") {
+            Some(details) => Err(details.clone()),
+            None => Ok(result["result"]["value"].clone()),
+        }
+    }
 
-    // The browser shows the page images. (That an open page reloads itself
-    // is checked above at the protocol level: headless Chromium's --timeout
-    // runs on virtual time, so a save cannot be timed into one session.)
-    let dom = run(&["--dump-dom".to_owned()]);
-    assert!(dom.contains("id=\"page-1\""), "no page image in the browser: {dom}");
-    assert!(dom.contains("new EventSource(\"/__events\")"), "no live reload script: {dom}");
+    fn eval(&mut self, expression: &str) -> Value {
+        self.try_eval(expression).unwrap_or_else(|e| panic!("{expression}: {e}"))
+    }
+
+    fn navigate(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url}));
+    }
+
+    /// Polls `condition` in the tab every 10 ms until it is true; fails the
+    /// test after `limit`. Exceptions count as false (the page may still be
+    /// loading).
+    fn wait_until(&mut self, what: &str, condition: &str, limit: Duration) {
+        let started = Instant::now();
+        loop {
+            if self.try_eval(condition) == Ok(Value::Bool(true)) {
+                return;
+            }
+            if started.elapsed() > limit {
+                let page = self.try_eval("JSON.stringify([location.href, document.getElementById('pages').innerHTML, performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus, e.duration])])");
+                panic!("timed out after {limit:?} waiting for {what}; the page: {page:?}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Keeps a PNG of the tab as `$CARGO_TARGET_TMPDIR/NAME`.
+    fn screenshot(&mut self, name: &str) -> PathBuf {
+        use base64::Engine as _;
+        let shot = self.call("Page.captureScreenshot", json!({"format": "png"}));
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        std::fs::write(&path, png).unwrap();
+        println!("screenshot: {}", path.display());
+        path
+    }
 }
