@@ -134,9 +134,14 @@ impl Watch {
             {
                 Some(Change::Project)
             } else if path == letter
-                || (folder
-                    && path.starts_with(&letter)
-                    && path.extension().is_some_and(|ext| ext == "toml"))
+                || (path.extension().is_some_and(|ext| ext == "toml")
+                    && if folder {
+                        path.starts_with(&letter)
+                    } else {
+                        // Another finding file beside the letter may be its
+                        // translation (a bilingual letter holds both).
+                        path.parent() == letter.parent()
+                    })
             {
                 Some(Change::Finding)
             } else {

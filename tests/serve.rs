@@ -13,7 +13,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -38,16 +38,6 @@ fn html(port: u16, path: &str) -> String {
     let (status, body) = get(port, path);
     assert_eq!(status, 200, "{path}");
     String::from_utf8(body).unwrap()
-}
-
-/// A child process, killed when dropped (also when a test fails).
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// `letterpress serve` running in a folder.

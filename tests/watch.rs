@@ -22,6 +22,7 @@ fn a_save_rerenders_and_a_broken_file_recovers() {
         .unwrap();
     let log = Arc::new(Mutex::new(String::new()));
     let stderr = child.stderr.take().unwrap();
+    let _child = KillOnDrop(child);
     let sink = Arc::clone(&log);
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -53,6 +54,34 @@ fn a_save_rerenders_and_a_broken_file_recovers() {
     wait_for("recovery after the fix", Duration::from_secs(2), || {
         renders() >= 3 && pdf_text(&pdf).contains("Dear Mr Douglas")
     });
-    child.kill().unwrap();
-    child.wait().unwrap();
+}
+
+#[test]
+fn editing_the_translation_of_a_bilingual_letter_rerenders_it() {
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    let english = letters.join("cafcass-greater-london.toml");
+    let original = std::fs::read_to_string(&english).unwrap();
+    let welsh = original.replacen(
+        "overall = \"satisfactory\"",
+        "overall = \"satisfactory\"\nlanguage = \"cy\"\ntranslation = \"cafcass-greater-london.toml\"",
+        1,
+    );
+    std::fs::write(letters.join("welsh.toml"), welsh).unwrap();
+    let pdf = project.path().join("both.pdf");
+    let _child = KillOnDrop(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
+            .current_dir(project.path())
+            .args(["watch", "letters/welsh.toml", "-o", "both.pdf"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for("the first render", Duration::from_secs(20), || {
+        pdf.exists() && pdf_text(&pdf).contains("Dear Mr Douglas")
+    });
+    std::fs::write(&english, original.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
+    wait_for("the re-render after the English file's save", Duration::from_secs(2), || {
+        pdf_text(&pdf).contains("Dear Dr Douglas")
+    });
 }

@@ -165,3 +165,14 @@ pub fn render_samples() -> (tempfile::TempDir, String) {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     (out, String::from_utf8(output.stderr).unwrap())
 }
+
+/// A child process, killed when dropped (also when a test fails, so no
+/// `watch` or `serve` outlives its test).
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
