@@ -21,7 +21,6 @@ use std::time::{Duration, Instant};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::diagnostic::display_path;
-use crate::finding::Finding;
 use crate::project::CONFIG_FILE;
 use crate::render::{LetterError, Renderer, write_atomically, write_output};
 
@@ -65,15 +64,17 @@ pub struct LetterResult {
     pub warning: Option<String>,
 }
 
-/// One letter read, validated and named, before anything is rendered.
+/// One letter read, validated and named, before anything is rendered. Only
+/// the name and a fingerprint are kept, so memory stays flat however many
+/// letters; rendering reads the file again.
 struct Plan {
     /// The finding file.
     finding: PathBuf,
     /// Its PDF's path relative to the output folder, with `/` separators:
     /// the manifest key.
     key: String,
-    /// The file's text and model, or why the letter cannot be rendered.
-    letter: Result<(String, Finding), LetterError>,
+    /// The fingerprint of the letter's inputs, or why it cannot be rendered.
+    fingerprint: Result<u128, LetterError>,
 }
 
 /// The whole run.
@@ -168,27 +169,28 @@ pub fn run(
     let manifest_path = options.output.join(MANIFEST_FILE);
     let old = Manifest::load(&manifest_path);
     let new = Mutex::new(Manifest::default());
-    let planned = in_parallel(findings, options.jobs, |finding| plan(renderer, dir, finding))
-        .map_err(|source| BatchError::Threads { source })?;
+    let planned =
+        in_parallel(findings, options.jobs, |finding| plan(renderer, dir, finding, shared))
+            .map_err(|source| BatchError::Threads { source })?;
     let plans = refuse_collisions(planned, &options.output);
 
     let letter = |plan: Plan| {
         let pdf = options.output.join(&plan.key);
-        let (outcome, warning) = match plan.letter {
+        let (outcome, warning) = match plan.fingerprint {
             _ if cancel.load(Ordering::Relaxed) => (Outcome::NotStarted, None),
             Err(err) => (Outcome::Failed(err), None),
-            Ok((text, finding)) => {
-                let previous = old.get(&plan.key);
-                let (outcome, fingerprint, pages) = render_one(
-                    renderer,
-                    &plan.finding,
-                    (&text, &finding),
-                    &pdf,
-                    shared,
-                    previous,
-                    options.force,
-                );
-                if let Some(fingerprint) = fingerprint {
+            Ok(fingerprint) => {
+                let unchanged =
+                    !options.force && old.get(&plan.key) == Some(fingerprint) && pdf.is_file();
+                let (outcome, pages) = if unchanged {
+                    (Outcome::Unchanged, None)
+                } else {
+                    match render_one(renderer, &plan.finding, &pdf) {
+                        Ok(pages) => (Outcome::Rendered, Some(pages)),
+                        Err(err) => (Outcome::Failed(err), None),
+                    }
+                };
+                if !matches!(outcome, Outcome::Failed(_)) {
                     new.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .insert(plan.key.clone(), fingerprint);
@@ -266,25 +268,34 @@ fn in_parallel<T: Send, R: Send>(
     Ok(done.into_iter().map(|(_, result)| result).collect())
 }
 
-/// Reads and validates one finding file and names its PDF: the file name
-/// pattern's name, in the folder mirroring the finding's place under `dir`.
-fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf) -> Plan {
+/// Reads and validates one finding file, names its PDF (the file name
+/// pattern's name, in the folder mirroring the finding's place under `dir`)
+/// and fingerprints its inputs: `shared` (what all letters use), the file
+/// and, for a bilingual letter, its translation.
+fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf, shared: u128) -> Plan {
     let shown = display_path(&finding_path);
     let relative = finding_path.strip_prefix(dir).unwrap_or(&finding_path);
     let folder = relative.parent().unwrap_or(Path::new(""));
     let fallback = relative.with_extension("pdf");
-    let letter = crate::finding::read_text(&shown)
+    let named = crate::finding::read_text(&shown)
         .map_err(|problems| LetterError::Finding(Box::new(problems)))
-        .and_then(|text| Ok((text.clone(), renderer.finding(&shown, text)?)));
-    let (key, letter) = match letter {
-        Ok((text, finding)) => match renderer.output_path(&finding_path, &finding, Some(folder)) {
-            Ok(name) => (name, Ok((text, finding))),
-            Err(err) => (fallback, Err(err)),
-        },
+        .and_then(|text| {
+            let mut hasher = SipHasher13::new();
+            hasher.write_u128(shared);
+            hasher.write(text.as_bytes());
+            let finding = renderer.finding(&shown, text)?;
+            if let Some(other) = finding.translation_path(&finding_path) {
+                hasher.write(&std::fs::read(other).unwrap_or_default());
+            }
+            let name = renderer.output_path(&finding_path, &finding, Some(folder))?;
+            Ok((name, hasher.finish128().as_u128()))
+        });
+    let (key, fingerprint) = match named {
+        Ok((name, fingerprint)) => (name, Ok(fingerprint)),
         Err(err) => (fallback, Err(err)),
     };
     let key = key.to_string_lossy().replace('\\', "/");
-    Plan { finding: finding_path, key, letter }
+    Plan { finding: finding_path, key, fingerprint }
 }
 
 /// Fails every letter whose PDF name another letter (earlier in file order)
@@ -292,12 +303,12 @@ fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf) -> Plan {
 fn refuse_collisions(mut plans: Vec<Plan>, output: &Path) -> Vec<Plan> {
     let mut owners: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
     for plan in &mut plans {
-        if plan.letter.is_err() {
+        if plan.fingerprint.is_err() {
             continue;
         }
         match owners.get(&plan.key) {
             Some(owner) => {
-                plan.letter = Err(LetterError::FileName {
+                plan.fingerprint = Err(LetterError::FileName {
                     finding: display_path(&plan.finding),
                     message: format!(
                         "{} is already the PDF of {}; make the file name pattern in {CONFIG_FILE} tell them apart (e.g. add {{stem}})",
@@ -314,38 +325,12 @@ fn refuse_collisions(mut plans: Vec<Plan>, output: &Path) -> Vec<Plan> {
     plans
 }
 
-/// Renders one letter unless its fingerprint matches; returns the outcome,
-/// the fingerprint to record (none when the letter failed) and the page
-/// count of a new PDF.
-fn render_one(
-    renderer: &Renderer,
-    finding_path: &Path,
-    (text, finding): (&str, &Finding),
-    pdf: &Path,
-    shared: u128,
-    previous: Option<u128>,
-    force: bool,
-) -> (Outcome, Option<u128>, Option<usize>) {
-    let fingerprint = {
-        let mut hasher = SipHasher13::new();
-        hasher.write_u128(shared);
-        hasher.write(text.as_bytes());
-        // A bilingual letter changes when its other version does.
-        if let Some(other) = finding.translation_path(finding_path) {
-            hasher.write(&std::fs::read(other).unwrap_or_default());
-        }
-        hasher.finish128().as_u128()
-    };
-    if !force && previous == Some(fingerprint) && pdf.is_file() {
-        return (Outcome::Unchanged, Some(fingerprint), None);
-    }
-    let result = renderer
-        .pdf_of(finding_path, finding)
-        .and_then(|rendered| write_output(pdf, &rendered.pdf).map(|()| rendered.pages));
-    match result {
-        Ok(pages) => (Outcome::Rendered, Some(fingerprint), Some(pages)),
-        Err(err) => (Outcome::Failed(err), None, None),
-    }
+/// Renders one letter and writes its PDF; returns its page count.
+fn render_one(renderer: &Renderer, finding_path: &Path, pdf: &Path) -> Result<usize, LetterError> {
+    let finding = renderer.load(finding_path)?;
+    let rendered = renderer.pdf_of(finding_path, &finding)?;
+    write_output(pdf, &rendered.pdf)?;
+    Ok(rendered.pages)
 }
 
 /// Hash of every input all letters share.
