@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::diagnostic::display_path;
+use crate::owners::{Owners, SOURCES_FILE};
 use crate::project::CONFIG_FILE;
 use crate::render::{LetterError, Renderer, write_atomically, write_output};
 
@@ -222,6 +223,7 @@ pub fn run(
     if !letters.is_empty() {
         manifest.save(&manifest_path)?;
     }
+    record_owners(&letters)?;
     Ok(BatchReport { letters, elapsed: started.elapsed() })
 }
 
@@ -298,12 +300,22 @@ fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf, shared: u128) ->
     Plan { finding: finding_path, key, fingerprint }
 }
 
-/// Fails every letter whose PDF name another letter (earlier in file order)
-/// already has, naming both: two letters must never overwrite each other.
+/// Fails every letter whose PDF name another letter (earlier in file order,
+/// or in an earlier run) already has, naming both: two letters must never
+/// overwrite each other.
 fn refuse_collisions(mut plans: Vec<Plan>, output: &Path) -> Vec<Plan> {
     let mut owners: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    let mut earlier: BTreeMap<PathBuf, Owners> = BTreeMap::new();
     for plan in &mut plans {
         if plan.fingerprint.is_err() {
+            continue;
+        }
+        let pdf = output.join(&plan.key);
+        let folder = pdf.parent().unwrap_or(output).to_path_buf();
+        let recorded = earlier.entry(folder.clone()).or_insert_with(|| Owners::load(&folder));
+        if let Err(message) = recorded.check(&pdf, &plan.finding) {
+            plan.fingerprint =
+                Err(LetterError::FileName { finding: display_path(&plan.finding), message });
             continue;
         }
         match owners.get(&plan.key) {
@@ -323,6 +335,24 @@ fn refuse_collisions(mut plans: Vec<Plan>, output: &Path) -> Vec<Plan> {
         }
     }
     plans
+}
+
+/// Records which finding file each PDF now on disk was written from.
+fn record_owners(letters: &[LetterResult]) -> Result<(), BatchError> {
+    let mut folders: BTreeMap<PathBuf, Owners> = BTreeMap::new();
+    for letter in letters {
+        if matches!(letter.outcome, Outcome::Rendered | Outcome::Unchanged) {
+            let folder = letter.pdf.parent().unwrap_or(Path::new(".")).to_path_buf();
+            let owners = folders.entry(folder.clone()).or_insert_with(|| Owners::load(&folder));
+            owners.set(&letter.pdf, &letter.finding);
+        }
+    }
+    for (folder, owners) in folders {
+        owners
+            .save()
+            .map_err(|source| BatchError::Write { path: folder.join(SOURCES_FILE), source })?;
+    }
+    Ok(())
 }
 
 /// Renders one letter and writes its PDF; returns its page count.

@@ -373,7 +373,11 @@ fn render(
     let images = pages.iter().enumerate().map(|(i, page)| {
         (PathBuf::from(format!("{}-{}.png", stem.display(), i + 1)), &page.png[..])
     });
-    for (path, bytes) in std::iter::once((target.clone(), &pdf[..])).chain(images) {
+    if let Err(err) = renderer.write_pdf(finding, output, &target, &pdf) {
+        return report(&err);
+    }
+    eprintln!("wrote {}", display_path(&target).display());
+    for (path, bytes) in images {
         if let Err(err) = crate::render::write_output(&path, bytes) {
             return report(&err);
         }

@@ -18,6 +18,7 @@ pub mod escape;
 pub mod file_name;
 pub mod finding;
 pub mod markdown;
+pub mod owners;
 pub mod postal;
 pub mod project;
 pub mod render;

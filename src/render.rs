@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{FileProblems, Problem, display_path};
 use crate::finding::{Finding, Status};
+use crate::owners::{Owners, SOURCES_FILE};
 use crate::project::Project;
 use crate::template::{Output, TemplateError, Templates};
 use crate::world::{FilePool, PagePng, Typesetter, TypstError};
@@ -320,7 +321,7 @@ impl Renderer {
         finding: &Finding,
         output: Option<&Path>,
     ) -> Result<PathBuf, LetterError> {
-        if let Some(file) = output.filter(|o| o.extension().is_some_and(|e| e == "pdf")) {
+        if let Some(file) = output.filter(|o| is_pdf_file(o)) {
             return Ok(file.to_path_buf());
         }
         let name = self.project.config.output.file_name.expand(finding_path, finding).map_err(
@@ -358,9 +359,41 @@ impl Renderer {
         let finding = self.load(finding_path)?;
         let target = self.output_path(finding_path, &finding, output)?;
         let rendered = self.pdf_of(finding_path, &finding)?;
-        write_output(&target, &rendered.pdf)?;
+        self.write_pdf(finding_path, output, &target, &rendered.pdf)?;
         Ok((target, rendered.pages))
     }
+
+    /// Writes a letter's PDF to `target` (from [`Renderer::output_path`]).
+    /// A name the file name pattern made must not replace a PDF another
+    /// finding file wrote; `output` named explicitly as a `.pdf` file is the
+    /// user's own choice.
+    pub fn write_pdf(
+        &self,
+        finding_path: &Path,
+        output: Option<&Path>,
+        target: &Path,
+        pdf: &[u8],
+    ) -> Result<(), LetterError> {
+        if output.is_some_and(is_pdf_file) {
+            return write_output(target, pdf);
+        }
+        let mut owners = Owners::load(target.parent().unwrap_or(Path::new(".")));
+        owners.check(target, finding_path).map_err(|message| LetterError::FileName {
+            finding: display_path(finding_path),
+            message,
+        })?;
+        write_output(target, pdf)?;
+        owners.set(target, finding_path);
+        owners.save().map_err(|source| LetterError::Write {
+            path: target.with_file_name(SOURCES_FILE),
+            source,
+        })
+    }
+}
+
+/// Whether an `-o` argument names the PDF file itself rather than a folder.
+fn is_pdf_file(output: &Path) -> bool {
+    output.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
 }
 
 /// A letter's PDF.

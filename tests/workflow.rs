@@ -322,15 +322,29 @@ fn pdfs_are_named_by_the_pattern_and_a_collision_is_refused() {
     let text = pdf_text(&project.path().join("out/2010-12-01-greater-london-service-area.pdf"));
     assert!(text.contains("Greater London"));
 
-    // A single render follows the pattern too.
-    std::fs::remove_dir_all(project.path().join("out")).unwrap();
+    // A later run does not let the colliding letter replace the PDF either.
     letterpress()
         .current_dir(project.path())
-        .args(["render", "letters/other-area.toml"])
+        .args(["render", "letters/same-area.toml"])
         .assert()
-        .success()
-        .stderr(contains("out/2010-12-01-tyne-wear-service-area.pdf"))
-        .stderr(contains("warning: letters/other-area.toml: the letter has 6 pages"));
+        .code(1)
+        .stderr(contains(
+            "out/2010-12-01-greater-london-service-area.pdf is the PDF of letters/cafcass-greater-london.toml; not replacing it",
+        ));
+    let again = pdf_text(&project.path().join("out/2010-12-01-greater-london-service-area.pdf"));
+    assert_eq!(again, text, "the refused render changed the PDF");
+
+    // A single render follows the pattern too, and may replace its own PDF.
+    std::fs::remove_dir_all(project.path().join("out")).unwrap();
+    for _ in 0..2 {
+        letterpress()
+            .current_dir(project.path())
+            .args(["render", "letters/other-area.toml"])
+            .assert()
+            .success()
+            .stderr(contains("out/2010-12-01-tyne-wear-service-area.pdf"))
+            .stderr(contains("warning: letters/other-area.toml: the letter has 6 pages"));
+    }
 }
 
 #[test]
