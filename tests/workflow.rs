@@ -21,7 +21,7 @@ fn render_final_and_draft(
     finding: &std::path::Path,
 ) -> (std::path::PathBuf, std::path::PathBuf) {
     let (fin, draft) = (dir.join("final.pdf"), dir.join("draft.pdf"));
-    letterpress().arg("render").arg(finding).arg("-o").arg(&fin).assert().success();
+    render_to(finding, &fin).success();
     letterpress()
         .arg("render")
         .arg(finding)
@@ -31,6 +31,11 @@ fn render_final_and_draft(
         .assert()
         .success();
     (fin, draft)
+}
+
+/// `letterpress render FINDING -o OUT`, to assert on.
+fn render_to(finding: &std::path::Path, out: &std::path::Path) -> assert_cmd::assert::Assert {
+    letterpress().arg("render").arg(finding).arg("-o").arg(out).assert()
 }
 
 fn top_level(text: String, lines: &str) -> String {
@@ -57,12 +62,7 @@ fn a_final_letter_with_placeholders_is_refused_and_lists_them() {
         t.replace("\"Anthony Douglas\"", "\"TODO name\"")
             .replace("role = \"Chief Executive\"", "role = \"TODO role\"")
     });
-    letterpress()
-        .arg("render")
-        .arg(&finding)
-        .arg("-o")
-        .arg(project.path().join("x.pdf"))
-        .assert()
+    render_to(&finding, &project.path().join("x.pdf"))
         .code(1)
         .stderr(contains("a final letter still has the placeholder TODO"))
         .stderr(contains("in `recipient.name`"))
@@ -174,12 +174,7 @@ fn the_signature_image_is_on_final_letters_only() {
 
     // A signature that is not there is reported before anything renders.
     std::fs::remove_file(project.path().join("signatures/hunt.png")).unwrap();
-    letterpress()
-        .arg("render")
-        .arg(&finding)
-        .arg("-o")
-        .arg(project.path().join("x.pdf"))
-        .assert()
+    render_to(&finding, &project.path().join("x.pdf"))
         .code(1)
         .stderr(contains("signature image for Stephen Hunt in letterpress.toml: `signatures/hunt.png` does not exist"));
 }
@@ -187,7 +182,7 @@ fn the_signature_image_is_on_final_letters_only() {
 /// Renders `finding` to `name` in the project and returns the PDF's words.
 fn rendered_words(project: &tempfile::TempDir, finding: &std::path::Path, name: &str) -> String {
     let pdf = project.path().join(name);
-    letterpress().arg("render").arg(finding).arg("-o").arg(&pdf).assert().success();
+    render_to(finding, &pdf).success();
     words(&pdf_text(&pdf)).join(" ")
 }
 
@@ -247,12 +242,7 @@ fn a_translation_that_disagrees_on_a_fact_is_refused() {
     );
     std::fs::write(letters.join("welsh.toml"), welsh).unwrap();
     let out = project.path().join("both.pdf");
-    letterpress()
-        .arg("render")
-        .arg(letters.join("welsh.toml"))
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    render_to(&letters.join("welsh.toml"), &out)
         .code(1)
         .stderr(contains("welsh.toml:"))
         .stderr(contains("in `translation`"))
@@ -263,12 +253,7 @@ fn a_translation_that_disagrees_on_a_fact_is_refused() {
 #[test]
 fn a_template_without_a_welsh_version_says_which_file_to_add() {
     let (project, finding) = demo_with(|t| top_level(t, "language = \"cy\"\ntemplate = \"brief\""));
-    letterpress()
-        .arg("render")
-        .arg(&finding)
-        .arg("-o")
-        .arg(project.path().join("x.pdf"))
-        .assert()
+    render_to(&finding, &project.path().join("x.pdf"))
         .code(1)
         .stderr(contains("template `brief` has no Welsh version; add templates/brief.cy.typ.tera"));
 }
