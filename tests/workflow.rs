@@ -229,6 +229,9 @@ fn a_bilingual_letter_holds_both_versions_each_numbered_on_its_own() {
     assert!(en.contains("Page 2 of 6") && en.contains("Page 6 of 6") && !en.contains("Page 7"));
     let pdf = lopdf::Document::load(project.path().join("both.pdf")).unwrap();
     assert_eq!(pdf.get_pages().len(), 12);
+    // The document's language is the first version's, for screen readers.
+    let lang = pdf.catalog().unwrap().get(b"Lang").unwrap().as_str().unwrap();
+    assert_eq!(lang, b"cy");
 }
 
 #[test]
