@@ -20,7 +20,8 @@ pub const SOURCES_FILE: &str = ".letterpress-sources.toml";
 #[derive(Debug)]
 pub struct Owners {
     dir: PathBuf,
-    /// PDF file name → absolute path of the finding file that wrote it.
+    /// PDF file name → the finding file that wrote it, relative to `dir`
+    /// (so the record survives moving the whole project).
     pdfs: BTreeMap<String, PathBuf>,
     changed: bool,
 }
@@ -39,20 +40,20 @@ impl Owners {
     /// from a finding file other than `finding` and still exists.
     pub fn check(&self, pdf: &Path, finding: &Path) -> Result<(), String> {
         let Some(owner) = self.pdfs.get(&file_name(pdf)) else { return Ok(()) };
-        if *owner == absolute(finding) || !pdf.exists() {
+        if *owner == self.relative(finding) || !pdf.exists() {
             return Ok(());
         }
         Err(format!(
             "{} is the PDF of {}; not replacing it. Make the file name pattern in {} tell the letters apart (e.g. add {{stem}}), or delete the PDF if that letter is gone",
             display_path(pdf).display(),
-            display_path(owner).display(),
+            display_path(&self.dir.join(owner)).display(),
             crate::project::CONFIG_FILE
         ))
     }
 
     /// Records that `finding` wrote `pdf` (a file in this folder).
     pub fn set(&mut self, pdf: &Path, finding: &Path) {
-        let finding = absolute(finding);
+        let finding = self.relative(finding);
         if self.pdfs.get(&file_name(pdf)) != Some(&finding) {
             self.pdfs.insert(file_name(pdf), finding);
             self.changed = true;
@@ -67,16 +68,21 @@ impl Owners {
         let text = toml::to_string(&self.pdfs).map_err(std::io::Error::other)?;
         write_atomically(&self.dir.join(SOURCES_FILE), text.as_bytes())
     }
+
+    /// `finding` relative to this folder, from both real (canonical) paths,
+    /// so the record does not depend on the folder a command was run from.
+    fn relative(&self, finding: &Path) -> PathBuf {
+        let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let (finding, dir) = (real(finding), real(&self.dir));
+        let common = finding.components().zip(dir.components()).take_while(|(a, b)| a == b).count();
+        let mut relative: PathBuf = dir.components().skip(common).map(|_| "..").collect();
+        relative.extend(finding.components().skip(common));
+        relative
+    }
 }
 
 fn file_name(pdf: &Path) -> String {
     pdf.file_name().unwrap_or_default().to_string_lossy().into_owned()
-}
-
-/// The finding file's absolute path, so the record does not depend on the
-/// folder a command was run from.
-fn absolute(finding: &Path) -> PathBuf {
-    std::fs::canonicalize(finding).unwrap_or_else(|_| finding.to_path_buf())
 }
 
 #[cfg(test)]
@@ -104,5 +110,24 @@ mod tests {
         assert!(err.contains("x.pdf is the PDF of") && err.contains("a.toml"), "{err}");
         std::fs::remove_file(&pdf).unwrap();
         assert!(owners.check(&pdf, &b).is_ok(), "a deleted PDF may be written again");
+    }
+
+    #[test]
+    fn the_record_survives_moving_the_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("before");
+        std::fs::create_dir_all(project.join("out")).unwrap();
+        std::fs::write(project.join("a.toml"), "").unwrap();
+        std::fs::write(project.join("out/x.pdf"), "%PDF-").unwrap();
+        let mut owners = Owners::load(&project.join("out"));
+        owners.set(&project.join("out/x.pdf"), &project.join("a.toml"));
+        owners.save().unwrap();
+        let text = std::fs::read_to_string(project.join("out").join(SOURCES_FILE)).unwrap();
+        assert_eq!(text.trim(), r#""x.pdf" = "../a.toml""#);
+
+        let moved = dir.path().join("after");
+        std::fs::rename(&project, &moved).unwrap();
+        let owners = Owners::load(&moved.join("out"));
+        assert!(owners.check(&moved.join("out/x.pdf"), &moved.join("a.toml")).is_ok());
     }
 }
