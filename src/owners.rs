@@ -46,7 +46,7 @@ impl Owners {
         Err(format!(
             "{} is the PDF of {}; not replacing it. Make the file name pattern in {} tell the letters apart (e.g. add {{stem}}), or delete the PDF if that letter is gone",
             display_path(pdf).display(),
-            display_path(&self.dir.join(owner)).display(),
+            display_path(&real(&self.dir.join(owner))).display(),
             crate::project::CONFIG_FILE
         ))
     }
@@ -72,13 +72,17 @@ impl Owners {
     /// `finding` relative to this folder, from both real (canonical) paths,
     /// so the record does not depend on the folder a command was run from.
     fn relative(&self, finding: &Path) -> PathBuf {
-        let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
         let (finding, dir) = (real(finding), real(&self.dir));
         let common = finding.components().zip(dir.components()).take_while(|(a, b)| a == b).count();
         let mut relative: PathBuf = dir.components().skip(common).map(|_| "..").collect();
         relative.extend(finding.components().skip(common));
         relative
     }
+}
+
+/// The path with links and `..` resolved, when it exists.
+fn real(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn file_name(pdf: &Path) -> String {
