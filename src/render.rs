@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{FileProblems, Problem, display_path};
+use crate::diagnostic::{FileProblems, Problem, Severity, display_path};
 use crate::finding::{Finding, Status};
 use crate::owners::{Owners, SOURCES_FILE};
 use crate::project::Project;
@@ -219,10 +219,24 @@ impl Renderer {
         };
         let (finding, mut problems) = crate::finding::check(&shown, text);
         let Some(finding) = finding else { return problems };
-        match self.source(&shown, &finding) {
-            Ok(_) => {}
+        // Where a top-level key is written, for problems that belong to it.
+        let key_span = |text: &str, key: &str| {
+            text.find(&format!("\n{key}")).map(|at| at + 1..at + 1 + key.len())
+        };
+        let problem = match self.source(&shown, &finding) {
+            Ok(_) => return problems,
             Err(LetterError::Finding(other)) if other.path == shown => {
-                problems.problems.extend(other.problems)
+                problems.problems.extend(other.problems);
+                return problems;
+            }
+            Err(LetterError::Finding(other)) => {
+                let count = other.problems.iter().filter(|p| p.severity == Severity::Error).count();
+                Problem::error(
+                    Some("translation".to_owned()),
+                    format!("the translation {} has {count} error(s)", other.path.display()),
+                    key_span(&problems.text, "translation"),
+                )
+                .with_hint(format!("check it with `letterpress check {}`", other.path.display()))
             }
             Err(err) => {
                 let field = match &err {
@@ -231,12 +245,11 @@ impl Renderer {
                     ) => Some("template".to_owned()),
                     _ => None,
                 };
-                let span = field
-                    .as_ref()
-                    .and_then(|_| problems.text.find("\ntemplate").map(|at| at + 1..at + 9));
-                problems.problems.push(Problem::error(field, err.to_string(), span));
+                let span = field.as_ref().and_then(|_| key_span(&problems.text, "template"));
+                Problem::error(field, err.to_string(), span)
             }
-        }
+        };
+        problems.problems.push(problem);
         problems
     }
 

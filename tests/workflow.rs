@@ -361,3 +361,30 @@ fn an_address_too_long_for_the_envelope_window_is_refused() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn check_points_at_a_broken_translation() {
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    let english = std::fs::read_to_string(letters.join("cafcass-greater-london.toml")).unwrap();
+    let welsh = top_level(
+        english.clone(),
+        "language = \"cy\"\ntranslation = \"cafcass-greater-london.toml\"",
+    );
+    std::fs::write(letters.join("welsh.toml"), welsh).unwrap();
+    std::fs::write(
+        letters.join("cafcass-greater-london.toml"),
+        english.replace("overall = \"satisfactory\"", "overall = \"grand\""),
+    )
+    .unwrap();
+    letterpress()
+        .current_dir(project.path())
+        .args(["check", "letters/welsh.toml"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "error: the translation letters/cafcass-greater-london.toml has 1 error(s)",
+        ))
+        .stderr(contains("in `translation`"))
+        .stderr(contains("check it with `letterpress check letters/cafcass-greater-london.toml`"));
+}
