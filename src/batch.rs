@@ -212,8 +212,7 @@ pub fn run(
     let mut manifest = new.into_inner().unwrap_or_else(|e| e.into_inner());
     // Keep what the interrupted part of the run did not get to check.
     for letter in &letters {
-        let key = letter.pdf.strip_prefix(&options.output).unwrap_or(&letter.pdf);
-        let key = key.to_string_lossy().replace('\\', "/");
+        let key = manifest_key(letter.pdf.strip_prefix(&options.output).unwrap_or(&letter.pdf));
         if matches!(letter.outcome, Outcome::NotStarted)
             && let Some(old) = old.get(&key)
         {
@@ -296,8 +295,13 @@ fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf, shared: u128) ->
         Ok((name, fingerprint)) => (name, Ok(fingerprint)),
         Err(err) => (fallback, Err(err)),
     };
-    let key = key.to_string_lossy().replace('\\', "/");
-    Plan { finding: finding_path, key, fingerprint }
+    Plan { finding: finding_path, key: manifest_key(&key), fingerprint }
+}
+
+/// A PDF's path relative to the output folder as the manifest keys it, with
+/// `/` separators on every system.
+fn manifest_key(relative: &Path) -> String {
+    relative.to_string_lossy().replace('\\', "/")
 }
 
 /// Fails every letter whose PDF name another letter (earlier in file order,

@@ -358,10 +358,12 @@ fn render(
         Err(err) => return report(&err),
     };
     let outputs = if png {
-        renderer.pdf_and_pages(finding, PNG_PIXELS_PER_POINT, &[]).map(|(pdf, pages)| {
-            let count = pages.len();
-            (pdf, count, pages)
-        })
+        renderer.pdf_and_pages_of(finding, &letter, PNG_PIXELS_PER_POINT, &[]).map(
+            |(pdf, pages)| {
+                let count = pages.len();
+                (pdf, count, pages)
+            },
+        )
     } else {
         renderer.pdf_of(finding, &letter).map(|rendered| (rendered.pdf, rendered.pages, Vec::new()))
     };

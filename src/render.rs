@@ -15,6 +15,7 @@ use crate::owners::{Owners, SOURCES_FILE};
 use crate::project::Project;
 use crate::template::{Output, TemplateError, Templates};
 use crate::world::{FilePool, PagePng, Typesetter, TypstError};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfStandard, PdfStandards};
 
 /// Why one letter could not be produced.
@@ -305,12 +306,22 @@ impl Renderer {
     /// Produces the PDF of an already loaded finding; `finding_path` names it
     /// in diagnostics.
     pub fn pdf_of(&self, finding_path: &Path, finding: &Finding) -> Result<Rendered, LetterError> {
+        let (pdf, document) = self.laid_out(finding_path, finding)?;
+        Ok(Rendered { pdf, pages: document.pages().len() })
+    }
+
+    /// Lays an already loaded finding out once: the PDF and the pages.
+    fn laid_out(
+        &self,
+        finding_path: &Path,
+        finding: &Finding,
+    ) -> Result<(Vec<u8>, PagedDocument), LetterError> {
         let source = self.source(finding_path, finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
         let world = self.typesetter().world(&self.files, source, finding.date, &name);
         let document = world.layout()?;
         let pdf = world.export(&document, &self.standards)?;
-        Ok(Rendered { pdf, pages: document.pages().len() })
+        Ok((pdf, document))
     }
 
     /// A warning when a letter of `pages` pages is longer than the project's
@@ -352,11 +363,18 @@ impl Renderer {
         earlier: &[PagePng],
     ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
         let finding = self.load(finding_path)?;
-        let source = self.source(finding_path, &finding)?;
-        let name = format!("{} (generated)", display_path(finding_path).display());
-        let world = self.typesetter().world(&self.files, source, finding.date, &name);
-        let document = world.layout()?;
-        let pdf = world.export(&document, &self.standards)?;
+        self.pdf_and_pages_of(finding_path, &finding, pixels_per_point, earlier)
+    }
+
+    /// [`Renderer::pdf_and_pages`] of an already loaded finding.
+    pub fn pdf_and_pages_of(
+        &self,
+        finding_path: &Path,
+        finding: &Finding,
+        pixels_per_point: f64,
+        earlier: &[PagePng],
+    ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
+        let (pdf, document) = self.laid_out(finding_path, finding)?;
         let pages = crate::world::png_pages(&document, pixels_per_point, earlier)
             .map_err(|report| LetterError::Typst(TypstError { report }))?;
         Ok((pdf, pages))
