@@ -28,10 +28,35 @@ use std::fmt::Write;
 /// The union of what pandoc's and cmarker's typst writers escape, plus the
 /// characters that can continue an embedded expression (`(`, `.`, `;`) so text
 /// that follows a `#call[...]` can never be read as part of it.
-const MARKUP_SPECIAL: &[char] = &[
-    '\\', '#', '[', ']', '$', '*', '_', '`', '<', '>', '@', '~', '\'', '"', '=', '-', '+', '.',
-    '/', ':', ';', '(', ')', '{', '}',
-];
+const MARKUP_SPECIAL: &[u8] = b"\\#[]$*_`<>@~'\"=-+./:;(){}";
+
+/// What escaping does with each ASCII byte, so the common case costs one
+/// table lookup: every special character is ASCII.
+#[derive(Clone, Copy, PartialEq)]
+enum Ascii {
+    Plain,
+    /// Folded into a single space (what `char::is_whitespace` says).
+    Space,
+    /// Gets a backslash ([`MARKUP_SPECIAL`]).
+    Special,
+}
+
+const ASCII: [Ascii; 128] = {
+    let mut table = [Ascii::Plain; 128];
+    let mut i = 0;
+    while i < MARKUP_SPECIAL.len() {
+        table[MARKUP_SPECIAL[i] as usize] = Ascii::Special;
+        i += 1;
+    }
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8 as char).is_whitespace() {
+            table[b] = Ascii::Space;
+        }
+        b += 1;
+    }
+    table
+};
 
 /// Escapes `text` so that typst markup shows it verbatim.
 ///
@@ -45,28 +70,41 @@ pub fn markup(text: &str) -> String {
 }
 
 /// Appends the markup-escaped form of `text` to `out` (see [`markup`]).
+///
+/// Runs of ordinary characters are copied whole; only whitespace and the
+/// special characters are looked at one by one. (Prose fields are escaped on
+/// every render, so this is on the edit-to-preview path.)
 pub fn push_markup(out: &mut String, text: &str) {
+    let mut plain_from = 0;
     let mut in_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() && c != '\u{a0}' {
-            if !in_space {
+    let mut i = 0;
+    while i < text.len() {
+        let byte = text.as_bytes()[i];
+        let (kind, width) = match ASCII.get(usize::from(byte)) {
+            Some(&kind) => (kind, 1),
+            None => {
+                // Outside ASCII only whitespace matters; a no-break space is
+                // kept as the character itself (typst's shorthand is `~`).
+                let c = text[i..].chars().next().unwrap_or_default();
+                let kind =
+                    if c.is_whitespace() && c != '\u{a0}' { Ascii::Space } else { Ascii::Plain };
+                (kind, c.len_utf8())
+            }
+        };
+        if kind != Ascii::Plain {
+            out.push_str(&text[plain_from..i]);
+            plain_from = i + width;
+            if kind == Ascii::Special {
+                out.push('\\');
+                out.push(char::from(byte));
+            } else if !in_space {
                 out.push(' ');
             }
-            in_space = true;
-            continue;
         }
-        in_space = false;
-        if c == '\u{a0}' {
-            // A no-break space is kept as the character itself; typst only
-            // treats `~` as its shorthand.
-            out.push(c);
-        } else {
-            if MARKUP_SPECIAL.contains(&c) {
-                out.push('\\');
-            }
-            out.push(c);
-        }
+        in_space = kind == Ascii::Space;
+        i += width;
     }
+    out.push_str(&text[plain_from..]);
 }
 
 /// Quotes `text` as a typst string literal, including the double quotes.
@@ -104,6 +142,20 @@ mod tests {
     #[test]
     fn markup_folds_line_breaks_so_nothing_starts_a_line() {
         assert_eq!(markup("a\n= heading\n\n- item"), r"a \= heading \- item");
+    }
+
+    #[test]
+    fn markup_escapes_each_special_character_wherever_it_stands() {
+        for &byte in MARKUP_SPECIAL {
+            let c = byte as char;
+            assert_eq!(markup(&c.to_string()), format!("\\{c}"));
+            assert_eq!(markup(&format!("é{c}é")), format!("é\\{c}é"));
+        }
+    }
+
+    #[test]
+    fn markup_folds_unicode_whitespace_but_keeps_no_break_spaces() {
+        assert_eq!(markup("a\u{2003}\u{2003}\tb\u{a0}c\u{2028}"), "a b\u{a0}c ");
     }
 
     #[test]
