@@ -17,9 +17,10 @@
 //! file, line and snippet, until it is fixed.
 //!
 //! Given a folder, the preview first lists its finding files (as `batch`
-//! finds them); opening one makes it the letter rendered on every change. One
-//! letter is live at a time, the one opened last, so a folder of a thousand
-//! letters costs no more than one.
+//! finds them); opening one renders it. On every change the letters with a
+//! page open in the browser are rendered again (the one opened last first),
+//! and no other, so a folder of a thousand letters costs no more than the
+//! tabs open on it.
 //!
 //! Only fixed routes exist and no path is ever built from a URL: a folder's
 //! letters are looked up by comparing the URL's name with the names of the
@@ -107,7 +108,12 @@ pub fn serve(
     };
     let preview = Arc::new(Preview {
         letters,
-        state: Mutex::new(State { current, shown: HashMap::new(), renders: 0 }),
+        state: Mutex::new(State {
+            current,
+            open: HashMap::new(),
+            shown: HashMap::new(),
+            renders: 0,
+        }),
         changed: Condvar::new(),
         waker: watch.waker(),
     });
@@ -122,20 +128,22 @@ pub fn serve(
     on_ready(addr);
 
     let mut on_update = |update: Update<'_>| {
-        let Some(letter) = preview.state().current.clone() else { return };
-        let result = match update {
-            Update::Render { renderer, .. } => {
-                let earlier: Vec<PagePng> = preview.good(&letter).map_or_else(Vec::new, |good| {
-                    good.pages.into_iter().map(|page| page.png).collect()
-                });
-                renderer
-                    .pdf_and_pages(&letter.path, PIXELS_PER_POINT, &earlier)
-                    .map_err(|err| error_text(&err))
-            }
-            Update::Broken(message) => Err(format!("error: {message}")),
-        };
-        on_render(&letter.label, result.as_ref().map(|_| ()).map_err(String::as_str));
-        preview.publish(&letter, result);
+        for letter in preview.to_render() {
+            let result = match &update {
+                Update::Render { renderer, .. } => {
+                    let earlier: Vec<PagePng> =
+                        preview.good(&letter).map_or_else(Vec::new, |good| {
+                            good.pages.into_iter().map(|p| p.png).collect()
+                        });
+                    renderer
+                        .pdf_and_pages(&letter.path, PIXELS_PER_POINT, &earlier)
+                        .map_err(|err| error_text(&err))
+                }
+                Update::Broken(message) => Err(format!("error: {message}")),
+            };
+            on_render(&letter.label, result.as_ref().map(|_| ()).map_err(String::as_str));
+            preview.publish(&letter, result);
+        }
     };
     watch.run(project, target, &mut on_update)?;
     Ok(())
@@ -261,8 +269,12 @@ struct Page {
 }
 
 struct State {
-    /// The letter rendered on each change: in a folder, the one opened last.
+    /// The letter opened last, rendered first on each change.
     current: Option<Letter>,
+    /// The letters a page is open on (an event stream is connected), by
+    /// base, with how many pages: each is rendered on every change too, so
+    /// every open tab stays live, not only the last one opened.
+    open: HashMap<String, (Letter, usize)>,
     /// What each letter shows, by base.
     shown: HashMap<String, Shown>,
     /// How many renders were published.
@@ -322,6 +334,28 @@ impl Preview {
         self.waker.wake();
     }
 
+    /// The letters to render on a change: the one opened last, then every
+    /// other letter a page is open on.
+    fn to_render(&self) -> Vec<Letter> {
+        let state = self.state();
+        let current = state.current.as_ref();
+        let mut others: Vec<&Letter> = state
+            .open
+            .values()
+            .map(|(letter, _)| letter)
+            .filter(|letter| current.is_none_or(|current| current.base != letter.base))
+            .collect();
+        others.sort_by(|a, b| a.base.cmp(&b.base));
+        current.into_iter().chain(others).cloned().collect()
+    }
+
+    /// Counts a page open on `letter` until the returned guard is dropped.
+    fn keep_open(&self, letter: &Letter) -> OpenPage<'_> {
+        let mut state = self.state();
+        state.open.entry(letter.base.clone()).or_insert_with(|| (letter.clone(), 0)).1 += 1;
+        OpenPage { preview: self, base: letter.base.clone() }
+    }
+
     /// The last good render of `letter`, if any.
     fn good(&self, letter: &Letter) -> Option<Rendered> {
         self.state().shown.get(&letter.base)?.good.clone()
@@ -376,6 +410,7 @@ impl Preview {
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
              Connection: close\r\n\r\n"
         )?;
+        let _open = self.keep_open(letter);
         let mut sent = 0;
         loop {
             let version = |state: &State| state.shown.get(&letter.base).map_or(0, |s| s.version);
@@ -393,6 +428,25 @@ impl Preview {
             };
             drop(state);
             writer.write_all(message.as_bytes())?;
+        }
+    }
+}
+
+/// A page open on a letter; when its event stream ends, the letter stops
+/// being rendered on changes (unless another page is open on it).
+struct OpenPage<'a> {
+    preview: &'a Preview,
+    base: String,
+}
+
+impl Drop for OpenPage<'_> {
+    fn drop(&mut self) {
+        let mut state = self.preview.state();
+        if let Some((_, pages)) = state.open.get_mut(&self.base) {
+            *pages -= 1;
+            if *pages == 0 {
+                state.open.remove(&self.base);
+            }
         }
     }
 }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -82,28 +82,72 @@ impl Events {
         Events { stream, seen: String::new() }
     }
 
-    /// The next state sent whose render or error differs from `last`,
-    /// within `limit`.
-    fn next_change(&mut self, last: &Value, limit: Duration) -> Value {
+    /// The next state sent within `limit`, if any.
+    fn next_state(&mut self, limit: Duration) -> Option<Value> {
         let started = Instant::now();
         loop {
             while let Some(end) = self.seen.find("\n\n") {
                 let message: String = self.seen.drain(..end + 2).collect();
-                let Some(data) = message.lines().find_map(|l| l.strip_prefix("data: ")) else {
-                    continue;
-                };
-                let state: Value = serde_json::from_str(data).unwrap();
-                if state["render"] != last["render"] || state["error"] != last["error"] {
-                    return state;
+                if let Some(data) = message.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    return Some(serde_json::from_str(data).unwrap());
                 }
             }
-            let left = limit.checked_sub(started.elapsed()).expect("no new state in time");
+            let left = limit.checked_sub(started.elapsed())?;
             self.stream.set_read_timeout(Some(left.max(Duration::from_millis(1)))).unwrap();
             let mut buffer = [0u8; 4096];
-            let n = self.stream.read(&mut buffer).expect("no new state in time");
-            assert!(n > 0, "the event stream closed");
-            self.seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+            match self.stream.read(&mut buffer) {
+                Ok(0) => panic!("the event stream closed"),
+                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    return None;
+                }
+                Err(err) => panic!("reading the event stream: {err}"),
+            }
         }
+    }
+
+    /// The next state sent within `limit` that `wanted` accepts.
+    fn next_where(
+        &mut self,
+        limit: Duration,
+        what: &str,
+        wanted: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let started = Instant::now();
+        loop {
+            let left = limit.checked_sub(started.elapsed());
+            match left.and_then(|left| self.next_state(left)) {
+                Some(state) if wanted(&state) => return state,
+                Some(_) => {}
+                None => panic!("no {what} within {limit:?}"),
+            }
+        }
+    }
+
+    /// The next state sent whose render or error differs from `last`,
+    /// within `limit`.
+    fn next_change(&mut self, last: &Value, limit: Duration) -> Value {
+        self.next_where(limit, "new state", |state| {
+            state["render"] != last["render"] || state["error"] != last["error"]
+        })
+    }
+
+    /// The next state sent in which a page was redrawn since `last`, or
+    /// with another error, within `limit`.
+    fn next_page_change(&mut self, last: &Value, limit: Duration) -> Value {
+        self.next_where(limit, "redrawn page", |state| {
+            state["pages"] != last["pages"] || state["error"] != last["error"]
+        })
+    }
+
+    /// The last state sent before the stream has been quiet for `quiet`
+    /// (`last` if none was).
+    fn latest(&mut self, last: Value, quiet: Duration) -> Value {
+        let mut latest = last;
+        while let Some(state) = self.next_state(quiet) {
+            latest = state;
+        }
+        latest
     }
 }
 
@@ -285,6 +329,19 @@ fn a_folder_lists_its_letters_and_previews_the_one_picked() {
     std::fs::write(&template, &text).unwrap();
     let second = events.next_change(&first, Duration::from_secs(2));
     assert_eq!(second["error"], Value::Null, "{second}");
+
+    // Opening a second letter keeps the first one live too.
+    let other = "/letter/cafcass-greater-london";
+    assert!(html(port, &format!("{other}/")).contains("cafcass-greater-london.toml"));
+    let mut other_events = Events::open(port, &format!("{other}/events"));
+    let other_first = other_events.next_change(&Value::Null, Duration::from_secs(20));
+    assert_eq!(other_first["error"], Value::Null, "{other_first}");
+    let before = events.latest(second.clone(), Duration::from_millis(500));
+    let north = letters.join("north & <east>.toml");
+    std::fs::write(&north, demo.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
+    let edited = events.next_page_change(&before, Duration::from_secs(3));
+    assert_eq!(edited["error"], Value::Null, "{edited}");
+    assert_ne!(edited["pages"][0], before["pages"][0], "page 1 redrawn: {before} -> {edited}");
 
     if let Some(mut browser) = Browser::launch() {
         // Picking a letter from the list opens its live preview.
