@@ -10,7 +10,7 @@
 //! with the same fonts; it is measured exporting with the same PDF options
 //! as letterpress (PDF/UA-1, fixed date) and with typst's default options.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use letterpress::finding::Finding;
@@ -19,15 +19,15 @@ use letterpress::project::Project;
 use letterpress::render::Renderer;
 use letterpress::template::{Output, Templates};
 use letterpress::world::{FilePool, Typesetter};
-use typst::diag::FileResult;
-use typst::foundations::{Bytes, Datetime};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World};
-use typst_kit::files::{FileLoader, FileStore, FsRoot};
-use typst_kit::fonts::FontStore;
-use typst_layout::PagedDocument;
+use typst::foundations::Datetime;
+
+mod floor;
+use floor::FloorWorld;
+
+/// The allocator the letterpress binary uses, so these numbers are the
+/// shipped program's (and the floor gets the same one).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -230,88 +230,4 @@ fn stats(mut times: Vec<Duration>) -> (f64, f64) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let p95 = times[((times.len() as f64 * 0.95).ceil() as usize).saturating_sub(1)];
     (ms(times[times.len() / 2]), ms(p95))
-}
-
-/// The floor: typst with nothing of ours but the source text and the fonts,
-/// files cached as typst-cli does (typst-kit's `FileStore`).
-struct FloorWorld {
-    library: LazyHash<Library>,
-    fonts: FontStore,
-    files: std::sync::Mutex<FileStore<FloorFiles>>,
-    main: FileId,
-}
-
-struct FloorFiles {
-    root: FsRoot,
-    main: FileId,
-    source: Bytes,
-}
-
-impl FileLoader for FloorFiles {
-    fn load(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.main { Ok(self.source.clone()) } else { self.root.load(id.vpath()) }
-    }
-}
-
-impl FloorWorld {
-    fn new(root: &Path) -> Self {
-        let mut fonts = FontStore::new();
-        for entry in std::fs::read_dir(root.join("fonts")).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "ttf") {
-                let data = Bytes::new(std::fs::read(&path).unwrap());
-                fonts.extend(Font::iter(data).map(|f| {
-                    let info = f.info().clone();
-                    (f, info)
-                }));
-            }
-        }
-        let main =
-            RootedPath::new(VirtualRoot::Project, VirtualPath::new("/floor.typ").unwrap()).intern();
-        let files = FileStore::new(FloorFiles {
-            root: FsRoot::new(root.to_path_buf()),
-            main,
-            source: Bytes::from_string(String::new()),
-        });
-        Self {
-            library: LazyHash::new(Library::default()),
-            fonts,
-            files: std::sync::Mutex::new(files),
-            main,
-        }
-    }
-
-    fn compile(&self, text: &str, options: &typst_pdf::PdfOptions) -> Vec<u8> {
-        {
-            let mut files = self.files.lock().unwrap();
-            files.loader_mut().source = Bytes::from_string(text.to_owned());
-            files.reset();
-        }
-        let document = typst::compile::<PagedDocument>(self).output.unwrap();
-        typst_pdf::pdf(&document, options).unwrap()
-    }
-}
-
-impl World for FloorWorld {
-    fn library(&self) -> &LazyHash<Library> {
-        &self.library
-    }
-    fn book(&self) -> &LazyHash<FontBook> {
-        self.fonts.book()
-    }
-    fn main(&self) -> FileId {
-        self.main
-    }
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        self.files.lock().unwrap().source(id)
-    }
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        self.files.lock().unwrap().file(id)
-    }
-    fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.font(index)
-    }
-    fn today(&self, _: Option<typst::foundations::Duration>) -> Option<Datetime> {
-        Datetime::from_ymd(2010, 12, 1)
-    }
 }
