@@ -116,53 +116,56 @@ fn main() {
         ..Default::default()
     };
     let plain = typst_pdf::PdfOptions::default();
-    let ours_distinct = report(
-        "demo: end to end (file -> PDF bytes), distinct",
-        time(iterations, || {
-            comemo::evict(0);
-            renderer.pdf(&demo_path).unwrap();
-        }),
+    // Ours and the floors run in turn, one of each per round, so a change in
+    // the machine's speed during the run falls on all of them alike.
+    let [ours, floor_ua, floor_plain] = interleaved(
+        iterations,
+        [
+            &mut || {
+                comemo::evict(0);
+                renderer.pdf(&demo_path).unwrap();
+            },
+            &mut || {
+                comemo::evict(0);
+                floor.compile(&source, &ua);
+            },
+            &mut || {
+                comemo::evict(0);
+                floor.compile(&source, &plain);
+            },
+        ],
     );
-    let floor_distinct = report(
-        "demo: typst floor, distinct (same source and PDF/UA-1 export)",
-        time(iterations, || {
-            comemo::evict(0);
-            floor.compile(&source, &ua);
-        }),
+    let ours_distinct = report("demo: end to end (file -> PDF bytes), distinct", ours);
+    let floor_distinct =
+        report("demo: typst floor, distinct (same source and PDF/UA-1 export)", floor_ua);
+    let plain_distinct =
+        report("demo: typst floor, distinct (same source, default PDF export)", floor_plain);
+    // A warm render takes 3 ms, so more rounds cost little and steady the medians.
+    let warm_rounds = iterations * 5;
+    println!("(warm: {warm_rounds} rounds)");
+    let [ours, our_world, floor_ua, floor_plain] = interleaved(
+        warm_rounds,
+        [
+            &mut || {
+                renderer.pdf(&demo_path).unwrap();
+            },
+            &mut || {
+                let world = typesetter.world(&files, source.clone(), demo.date, "x");
+                let d = world.layout().unwrap();
+                world.export(&d, &standards).unwrap();
+            },
+            &mut || {
+                floor.compile(&source, &ua);
+            },
+            &mut || {
+                floor.compile(&source, &plain);
+            },
+        ],
     );
-    let plain_distinct = report(
-        "demo: typst floor, distinct (same source, default PDF export)",
-        time(iterations, || {
-            comemo::evict(0);
-            floor.compile(&source, &plain);
-        }),
-    );
-    let ours_warm = report(
-        "demo: end to end, warm",
-        time(iterations, || {
-            renderer.pdf(&demo_path).unwrap();
-        }),
-    );
-    report(
-        "demo: our World, warm, typst only (layout + export)",
-        time(iterations, || {
-            let world = typesetter.world(&files, source.clone(), demo.date, "x");
-            let d = world.layout().unwrap();
-            world.export(&d, &standards).unwrap();
-        }),
-    );
-    let floor_warm = report(
-        "demo: typst floor, warm (PDF/UA-1 export)",
-        time(iterations, || {
-            floor.compile(&source, &ua);
-        }),
-    );
-    let plain_warm = report(
-        "demo: typst floor, warm (default PDF export)",
-        time(iterations, || {
-            floor.compile(&source, &plain);
-        }),
-    );
+    let ours_warm = report("demo: end to end, warm", ours);
+    report("demo: our World, warm, typst only (layout + export)", our_world);
+    let floor_warm = report("demo: typst floor, warm (PDF/UA-1 export)", floor_ua);
+    let plain_warm = report("demo: typst floor, warm (default PDF export)", floor_plain);
     println!(
         "ratio end-to-end / floor with the same PDF/UA-1 export: distinct {:.3}, warm {:.3}",
         ours_distinct / floor_distinct,
@@ -222,6 +225,26 @@ fn time(iterations: usize, mut f: impl FnMut()) -> Vec<Duration> {
             start.elapsed()
         })
         .collect()
+}
+
+/// Like [`time`] for several runs side by side: after a warm-up of each,
+/// every round runs each once, in turn.
+fn interleaved<const N: usize>(
+    rounds: usize,
+    mut runs: [&mut dyn FnMut(); N],
+) -> [Vec<Duration>; N] {
+    for run in runs.iter_mut() {
+        run();
+    }
+    let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(rounds));
+    for _ in 0..rounds {
+        for (run, times) in runs.iter_mut().zip(&mut times) {
+            let start = Instant::now();
+            run();
+            times.push(start.elapsed());
+        }
+    }
+    times
 }
 
 /// Median and 95th percentile in milliseconds.
