@@ -91,17 +91,25 @@ pub fn push_markup(out: &mut String, text: &str) {
                 (kind, c.len_utf8())
             }
         };
-        if kind != Ascii::Plain {
-            out.push_str(&text[plain_from..i]);
-            plain_from = i + width;
-            if kind == Ascii::Special {
+        match kind {
+            Ascii::Plain => in_space = false,
+            // A lone space is already what it folds to: it stays in the run.
+            Ascii::Space if byte == b' ' && !in_space => in_space = true,
+            Ascii::Space => {
+                out.push_str(&text[plain_from..i]);
+                plain_from = i + width;
+                if !in_space {
+                    out.push(' ');
+                }
+                in_space = true;
+            }
+            Ascii::Special => {
+                out.push_str(&text[plain_from..i]);
                 out.push('\\');
-                out.push(char::from(byte));
-            } else if !in_space {
-                out.push(' ');
+                plain_from = i;
+                in_space = false;
             }
         }
-        in_space = kind == Ascii::Space;
         i += width;
     }
     out.push_str(&text[plain_from..]);
