@@ -478,8 +478,7 @@ impl Finding {
     /// Where the translation of the finding file at `path` is, if it has one:
     /// `translation` is relative to the finding file's folder.
     pub fn translation_path(&self, path: &Path) -> Option<std::path::PathBuf> {
-        let translation = self.translation.as_ref()?;
-        Some(path.parent().unwrap_or(Path::new("")).join(translation))
+        Some(beside(path, self.translation.as_ref()?))
     }
 
     /// How `other`, this letter in another language, disagrees with it on
@@ -770,6 +769,23 @@ pub fn placeholders(path: &Path, text: String) -> FileProblems {
     }
     problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
     FileProblems { path: path.to_path_buf(), text, problems }
+}
+
+/// The translation that the finding file at `path`, whose text is `text`,
+/// names, without reading the rest of the letter: a watcher needs it even
+/// while the letter is broken.
+pub fn translation_named(path: &Path, text: &str) -> Option<std::path::PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        translation: Option<String>,
+    }
+    let named: Named = toml::from_str(text).ok()?;
+    Some(beside(path, &named.translation?))
+}
+
+/// `name`, relative to the folder of the finding file at `path`.
+fn beside(path: &Path, name: &str) -> std::path::PathBuf {
+    path.parent().unwrap_or(Path::new("")).join(name)
 }
 
 /// Reads a finding file's text, reporting a missing or unreadable file as a

@@ -9,12 +9,15 @@
 //! alive between renders, so typst's caches make a re-render after a small
 //! edit several times faster than the first.
 //!
+//! A bilingual letter's translation is watched too, wherever it is kept,
+//! and followed when the letter names another.
+//!
 //! The watched letter may also be a folder of finding files (the preview's
 //! folder mode): a change to any of them counts as a change to the letter,
 //! and a [`Waker`] lets the caller ask for a render without a change, when
 //! the letter it wants shown is a different one.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -127,7 +130,9 @@ impl Watch {
                 watcher.watch(&root.join(dir), RecursiveMode::Recursive)?;
             }
         }
-        let classify = |path: &Path| -> Option<Change> {
+        // A bilingual letter's other version may live in another folder.
+        let mut translation = Translation::default();
+        let change_of = |path: &Path, translation: &Translation| -> Option<Change> {
             if path == root.join(CONFIG_FILE)
                 || path.starts_with(root.join("templates"))
                 || path.starts_with(root.join("fonts"))
@@ -142,6 +147,7 @@ impl Watch {
                         // translation (a bilingual letter holds both).
                         path.parent() == letter.parent()
                     })
+                || translation.file.as_deref() == Some(path)
             {
                 Some(Change::Finding)
             } else {
@@ -152,10 +158,14 @@ impl Watch {
         let mut renderer = load(&project, on_update);
         let mut seen = Instant::now();
         loop {
+            if !folder {
+                translation.follow(&letter, &mut watcher);
+            }
             if let Some(renderer) = &renderer {
                 on_update(Update::Render { renderer, seen });
             }
             // Wait for a change to an input, then for the rest of its burst.
+            let classify = |path: &Path| change_of(path, &translation);
             let mut change = None;
             while change.is_none() {
                 change = relevant(self.signals.recv(), &classify)?;
@@ -169,6 +179,41 @@ impl Watch {
             }
             comemo::evict(10);
         }
+    }
+}
+
+/// The other version of a bilingual letter, watched wherever it is kept.
+#[derive(Default)]
+struct Translation {
+    /// The file the letter names now.
+    file: Option<PathBuf>,
+    /// The folder watched for it when it is not the letter's own (which is
+    /// watched anyway).
+    folder: Option<PathBuf>,
+}
+
+impl Translation {
+    /// Follows the translation `letter` names now, moving the extra watch
+    /// when it moved. A folder that cannot be watched is left out: the
+    /// render reports a missing translation itself.
+    fn follow(&mut self, letter: &Path, watcher: &mut impl notify::Watcher) {
+        let file = std::fs::read_to_string(letter)
+            .ok()
+            .and_then(|text| crate::finding::translation_named(letter, &text))
+            .map(|path| std::fs::canonicalize(&path).unwrap_or(path));
+        let folder = file
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|folder| Some(*folder) != letter.parent())
+            .map(Path::to_path_buf);
+        if folder != self.folder {
+            if let Some(old) = self.folder.take() {
+                let _ = watcher.unwatch(&old);
+            }
+            self.folder =
+                folder.filter(|new| watcher.watch(new, RecursiveMode::NonRecursive).is_ok());
+        }
+        self.file = file;
     }
 }
 

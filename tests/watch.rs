@@ -58,21 +58,34 @@ fn a_save_rerenders_and_a_broken_file_recovers() {
 
 #[test]
 fn editing_the_translation_of_a_bilingual_letter_rerenders_it() {
+    watch_bilingual("letters/welsh.toml", "cafcass-greater-london.toml");
+}
+
+#[test]
+fn a_translation_kept_in_another_folder_is_watched_too() {
+    watch_bilingual("letters/cy/welsh.toml", "../cafcass-greater-london.toml");
+}
+
+/// Watches a Welsh letter at `welsh` (in the project) whose translation is
+/// the demo, named as `translation`, and checks that saving the demo
+/// re-renders the bilingual PDF.
+fn watch_bilingual(welsh: &str, translation: &str) {
     let project = project_copy();
-    let letters = project.path().join("letters");
-    let english = letters.join("cafcass-greater-london.toml");
+    let english = project.path().join("letters/cafcass-greater-london.toml");
     let original = std::fs::read_to_string(&english).unwrap();
-    let welsh = original.replacen(
+    let welsh_text = original.replacen(
         "overall = \"satisfactory\"",
-        "overall = \"satisfactory\"\nlanguage = \"cy\"\ntranslation = \"cafcass-greater-london.toml\"",
+        &format!("overall = \"satisfactory\"\nlanguage = \"cy\"\ntranslation = \"{translation}\""),
         1,
     );
-    std::fs::write(letters.join("welsh.toml"), welsh).unwrap();
+    let welsh_path = project.path().join(welsh);
+    std::fs::create_dir_all(welsh_path.parent().unwrap()).unwrap();
+    std::fs::write(&welsh_path, welsh_text).unwrap();
     let pdf = project.path().join("both.pdf");
     let _child = KillOnDrop(
         std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
             .current_dir(project.path())
-            .args(["watch", "letters/welsh.toml", "-o", "both.pdf"])
+            .args(["watch", welsh, "-o", "both.pdf"])
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap(),
