@@ -143,11 +143,15 @@ fn main() {
     // A warm render takes 3 ms, so more rounds cost little and steady the medians.
     let warm_rounds = iterations * 5;
     println!("(warm: {warm_rounds} rounds)");
-    let [ours, our_world, floor_ua, floor_plain] = interleaved(
+    let [ours, ours_alone, our_world, floor_ua, floor_plain] = interleaved(
         warm_rounds,
         [
             &mut || {
                 renderer.pdf(&demo_path).unwrap();
+            },
+            &mut || {
+                let letter = renderer.load(&demo_path).unwrap();
+                renderer.source(&demo_path, &letter).unwrap();
             },
             &mut || {
                 let world = typesetter.world(&files, source.clone(), demo.date, "x");
@@ -163,6 +167,7 @@ fn main() {
         ],
     );
     let ours_warm = report("demo: end to end, warm", ours);
+    report("demo: ours alone (read, parse, wording), between typst runs", ours_alone);
     report("demo: our World, warm, typst only (layout + export)", our_world);
     let floor_warm = report("demo: typst floor, warm (PDF/UA-1 export)", floor_ua);
     let plain_warm = report("demo: typst floor, warm (default PDF export)", floor_plain);
