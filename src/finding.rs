@@ -547,9 +547,10 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 /// Parses and validates finding-file text, collecting every problem.
 ///
 /// Syntax errors are all reported (toml recovers after each); then every
-/// section and every `[[area]]` is read on its own, so one mistake per
-/// section is reported in one pass rather than only the first in the file;
-/// then the cross-field checks and warnings run. The finding is returned
+/// section and every `[[area]]` is read on its own, so mistakes in several
+/// sections are reported in one pass rather than only the first in the file:
+/// in each table every unknown key, and the first other mistake (serde
+/// stops there); then the cross-field checks and warnings run. The finding is returned
 /// when it could be read, even with warnings.
 pub fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
     read(path, text, true)
@@ -642,10 +643,49 @@ fn read_sections(
     let enclosures = take("enclosures")
         .map_or(Some(Vec::new()), |v| read::<Vec<String>>("enclosures", Some(v), problems));
     let cc = take("cc").map_or(Some(Vec::new()), |v| read::<Vec<String>>("cc", Some(v), problems));
-    let recipient = read::<Recipient>("recipient", take("recipient"), problems);
-    let inspection = read::<Inspection>("inspection", take("inspection"), problems);
-    let visit = read::<Visit>("visit", take("visit"), problems);
-    let signatory = read::<Signatory>("signatory", take("signatory"), problems);
+    /// Reads one table into the struct `T`: every unknown key is reported
+    /// (serde would stop at the first) and left out, so a second mistake in
+    /// the same table is found too; a missing field that an unknown key was
+    /// already suggested for is not reported twice.
+    fn read_table<T: serde::de::DeserializeOwned>(
+        key: &str,
+        value: Option<toml::Spanned<toml::de::DeValue<'_>>>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
+        let fields = struct_fields::<T>();
+        let before = problems.len();
+        let value = value.map(|mut value| {
+            if let toml::de::DeValue::Table(table) = value.get_mut() {
+                let unknown: Vec<_> = table
+                    .iter()
+                    .map(|(name, _)| name)
+                    .filter(|name| !fields.contains(&name.get_ref().as_ref()))
+                    .cloned()
+                    .collect();
+                for name in unknown {
+                    table.remove(name.get_ref().as_ref());
+                    problems.push(unknown_key(key, &name, fields));
+                }
+            }
+            value
+        });
+        let suggested: Vec<String> =
+            problems[before..].iter().filter_map(|p| p.hint.clone()).collect();
+        let read_before = problems.len();
+        let read = read::<T>(key, value, problems);
+        let mut from_read = problems.split_off(read_before);
+        from_read.retain(|problem| {
+            let missing =
+                problem.message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'));
+            !missing.is_some_and(|field| suggested.contains(&suggestion(field)))
+        });
+        problems.extend(from_read);
+        read
+    }
+    let recipient = read_table::<Recipient>("recipient", take("recipient"), problems);
+    let inspection = read_table::<Inspection>("inspection", take("inspection"), problems);
+    let visit = read_table::<Visit>("visit", take("visit"), problems);
+    let signatory = read_table::<Signatory>("signatory", take("signatory"), problems);
     let areas = match take("area") {
         None => Some(Vec::new()),
         Some(value) => {
@@ -656,7 +696,7 @@ fn read_sections(
                         .into_iter()
                         .enumerate()
                         .map(|(i, item)| {
-                            read::<Area>(&format!("area[{}]", i + 1), Some(item), problems)
+                            read_table::<Area>(&format!("area[{}]", i + 1), Some(item), problems)
                         })
                         .collect();
                     areas.into_iter().collect()
@@ -698,6 +738,50 @@ fn did_you_mean(name: &str, candidates: &[&str]) -> Option<String> {
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| suggestion(c))
+}
+
+/// An unknown key `name` in the table `table`, whose fields are `fields`,
+/// reported as serde would have.
+fn unknown_key(
+    table: &str,
+    name: &toml::Spanned<std::borrow::Cow<'_, str>>,
+    fields: &'static [&'static str],
+) -> Problem {
+    let error: serde::de::value::Error = serde::de::Error::unknown_field(name.get_ref(), fields);
+    let mut problem = problem_from_message(&error.to_string(), Some(name.span()));
+    problem.field = Some(table.to_owned());
+    problem
+}
+
+/// The field names of the struct `T`, as its derived `Deserialize` asks
+/// for them: a deserializer that only records what `deserialize_struct` is
+/// given. Empty for a type that is not a struct.
+fn struct_fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error as _, Visitor, value::Error};
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Fields<'_> {
+        type Error = Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Error> {
+            *self.0 = fields;
+            Err(Error::custom("fields recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
 }
 
 fn suggestion(candidate: &str) -> String {
@@ -804,7 +888,13 @@ pub fn read_text(path: &Path) -> Result<String, FileProblems> {
 
 /// Turns a toml parse or deserialisation error into a located problem.
 fn problem_from_toml(err: &toml::de::Error) -> Problem {
-    let message = plain_message(err.message().trim_end_matches('.').replace('\n', " "));
+    problem_from_message(err.message(), err.span())
+}
+
+/// A problem from a toml or serde error message, in plainer words, with a
+/// hint for what to do about it.
+fn problem_from_message(message: &str, span: Option<Range<usize>>) -> Problem {
+    let message = plain_message(message.trim_end_matches('.').replace('\n', " "));
     // serde names the unknown word and the allowed ones in backticks.
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let suggestion = match quoted.split_first() {
@@ -833,7 +923,7 @@ fn problem_from_toml(err: &toml::de::Error) -> Problem {
     } else {
         None
     };
-    let problem = Problem::error(None, message, err.span());
+    let problem = Problem::error(None, message, span);
     match hint {
         Some(hint) => problem.with_hint(hint),
         None => problem,
@@ -943,6 +1033,19 @@ impl<'a> SpanIndex<'a> {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn every_table_tells_its_fields_to_the_unknown_key_check() {
+        assert_eq!(struct_fields::<Signatory>(), ["name", "role"]);
+        assert!(struct_fields::<Area>().contains(&"judgement"));
+        for fields in
+            [struct_fields::<Recipient>(), struct_fields::<Inspection>(), struct_fields::<Visit>()]
+        {
+            assert!(fields.len() >= 4, "{fields:?}");
+        }
+        // Not a struct: no fields, and `read_table` is never used for it.
+        assert!(struct_fields::<String>().is_empty());
+    }
 
     #[test]
     fn placeholders_are_found_written_out_or_escaped() {
