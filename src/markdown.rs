@@ -68,6 +68,9 @@ pub fn to_typst(markdown: &str, lead: Option<&str>, options: MarkdownOptions) ->
         Parser::new_ext(markdown, parser_options(options)).into_offset_iter().collect();
     let footnotes = footnote_definitions(&events);
     let mut writer = Writer::new(&footnotes, lead);
+    // Escaping adds a backslash here and there: room for that up front
+    // saves growing the output several times per field.
+    writer.out.reserve(markdown.len() + markdown.len() / 4 + lead.map_or(0, str::len));
     writer.run(&events);
     writer.finish()
 }
@@ -185,7 +188,9 @@ impl<'a> Writer<'a> {
             // Prose with no paragraph at all still gets its lead.
             escape::push_markup(&mut self.out, lead);
         }
-        let markup = self.out.trim().to_owned();
+        let mut markup = self.out;
+        markup.truncate(markup.trim_end().len());
+        markup.drain(..markup.len() - markup.trim_start().len());
         Converted { markup, warnings: self.warnings }
     }
 
