@@ -673,13 +673,14 @@ fn read_sections(
             problems[before..].iter().filter_map(|p| p.hint.clone()).collect();
         let read_before = problems.len();
         let read = read::<T>(key, value, problems);
-        let mut from_read = problems.split_off(read_before);
-        from_read.retain(|problem| {
+        let mut position = 0;
+        problems.retain(|problem| {
+            position += 1;
             let missing =
                 problem.message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'));
-            !missing.is_some_and(|field| suggested.contains(&suggestion(field)))
+            position <= read_before
+                || !missing.is_some_and(|field| suggested.contains(&suggestion(field)))
         });
-        problems.extend(from_read);
         read
     }
     let recipient = read_table::<Recipient>("recipient", take("recipient"), problems);
@@ -757,21 +758,36 @@ fn unknown_key(
 /// for them: a deserializer that only records what `deserialize_struct` is
 /// given. Empty for a type that is not a struct.
 fn struct_fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
-    use serde::de::{Error as _, Visitor, value::Error};
+    use serde::de::Visitor;
+    /// The deserializer's only error; it carries nothing, so asking for
+    /// the fields allocates nothing (this runs for every table read).
+    #[derive(Debug)]
+    struct Stop;
+    impl fmt::Display for Stop {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("only the field names were asked for")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
     struct Fields<'a>(&'a mut &'static [&'static str]);
     impl<'de> serde::Deserializer<'de> for Fields<'_> {
-        type Error = Error;
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-            Err(Error::custom("not a struct"))
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
         }
         fn deserialize_struct<V: Visitor<'de>>(
             self,
             _: &'static str,
             fields: &'static [&'static str],
             _: V,
-        ) -> Result<V::Value, Error> {
+        ) -> Result<V::Value, Stop> {
             *self.0 = fields;
-            Err(Error::custom("fields recorded"))
+            Err(Stop)
         }
         serde::forward_to_deserialize_any! {
             bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
