@@ -233,7 +233,9 @@ fn time(iterations: usize, mut f: impl FnMut()) -> Vec<Duration> {
 }
 
 /// Like [`time`] for several runs side by side: after a warm-up of each,
-/// every round runs each once, in turn.
+/// every round runs each once, starting one further along each round, so
+/// every run follows every other equally often (what ran just before
+/// changes the allocator's and caches' state, and so the time).
 fn interleaved<const N: usize>(
     rounds: usize,
     mut runs: [&mut dyn FnMut(); N],
@@ -242,11 +244,12 @@ fn interleaved<const N: usize>(
         run();
     }
     let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(rounds));
-    for _ in 0..rounds {
-        for (run, times) in runs.iter_mut().zip(&mut times) {
+    for round in 0..rounds {
+        for k in 0..N {
+            let i = (round + k) % N;
             let start = Instant::now();
-            run();
-            times.push(start.elapsed());
+            runs[i]();
+            times[i].push(start.elapsed());
         }
     }
     times
