@@ -159,7 +159,8 @@ impl Watch {
         let mut seen = Instant::now();
         loop {
             if !folder {
-                translation.follow(&letter, &mut watcher);
+                let watched = [letter.parent().unwrap_or(Path::new(".")), root.as_path()];
+                translation.follow(&letter, &watched, &mut watcher);
             }
             if let Some(renderer) = &renderer {
                 on_update(Update::Render { renderer, seen });
@@ -187,16 +188,17 @@ impl Watch {
 struct Translation {
     /// The file the letter names now.
     file: Option<PathBuf>,
-    /// The folder watched for it when it is not the letter's own (which is
-    /// watched anyway).
+    /// The folder watched for it when no other watch covers it.
     folder: Option<PathBuf>,
 }
 
 impl Translation {
     /// Follows the translation `letter` names now, moving the extra watch
-    /// when it moved. A folder that cannot be watched is left out: the
-    /// render reports a missing translation itself.
-    fn follow(&mut self, letter: &Path, watcher: &mut impl notify::Watcher) {
+    /// when it moved. No extra watch is added on a folder in `watched`
+    /// (watched already, and unwatching it later would stop that watch too).
+    /// A folder that cannot be watched is left out: the render reports a
+    /// missing translation itself.
+    fn follow(&mut self, letter: &Path, watched: &[&Path], watcher: &mut impl notify::Watcher) {
         let file = std::fs::read_to_string(letter)
             .ok()
             .and_then(|text| crate::finding::translation_named(letter, &text))
@@ -204,7 +206,7 @@ impl Translation {
         let folder = file
             .as_deref()
             .and_then(Path::parent)
-            .filter(|folder| Some(*folder) != letter.parent())
+            .filter(|folder| !watched.contains(folder))
             .map(Path::to_path_buf);
         if folder != self.folder {
             if let Some(old) = self.folder.take() {
