@@ -70,11 +70,18 @@ pub fn markup(text: &str) -> String {
 }
 
 /// Appends the markup-escaped form of `text` to `out` (see [`markup`]).
+pub fn push_markup(out: &mut String, text: &str) {
+    markup_pieces(text, |piece| out.push_str(piece));
+}
+
+/// Hands the markup-escaped form of `text` to `emit`, piece by piece, so a
+/// caller writing to a stream needs no string of its own (tera's escape
+/// function runs for every `{{ }}` of a template).
 ///
-/// Runs of ordinary characters are copied whole; only whitespace and the
+/// Runs of ordinary characters go out whole; only whitespace and the
 /// special characters are looked at one by one. (Prose fields are escaped on
 /// every render, so this is on the edit-to-preview path.)
-pub fn push_markup(out: &mut String, text: &str) {
+pub fn markup_pieces(text: &str, mut emit: impl FnMut(&str)) {
     let mut plain_from = 0;
     let mut in_space = false;
     let mut i = 0;
@@ -96,23 +103,23 @@ pub fn push_markup(out: &mut String, text: &str) {
             // A lone space is already what it folds to: it stays in the run.
             Ascii::Space if byte == b' ' && !in_space => in_space = true,
             Ascii::Space => {
-                out.push_str(&text[plain_from..i]);
+                emit(&text[plain_from..i]);
                 plain_from = i + width;
                 if !in_space {
-                    out.push(' ');
+                    emit(" ");
                 }
                 in_space = true;
             }
             Ascii::Special => {
-                out.push_str(&text[plain_from..i]);
-                out.push('\\');
+                emit(&text[plain_from..i]);
+                emit("\\");
                 plain_from = i;
                 in_space = false;
             }
         }
         i += width;
     }
-    out.push_str(&text[plain_from..]);
+    emit(&text[plain_from..]);
 }
 
 /// Quotes `text` as a typst string literal, including the double quotes.

@@ -106,7 +106,15 @@ impl Templates {
     pub fn load(dir: &Path, markdown: MarkdownOptions) -> Result<Templates, TemplateError> {
         let mut tera = Tera::new();
         tera.autoescape_on([TEMPLATE_SUFFIX]);
-        tera.set_escape_fn(|text, out| out.write_all(escape::markup(text).as_bytes()));
+        tera.set_escape_fn(|text, out| {
+            let mut written = Ok(());
+            escape::markup_pieces(text, |piece| {
+                if written.is_ok() {
+                    written = out.write_all(piece.as_bytes());
+                }
+            });
+            written
+        });
         register_filters(&mut tera, markdown);
         let prefix = dir.file_name().map_or(String::new(), |n| format!("{}/", n.to_string_lossy()));
         let mut sources: std::collections::BTreeMap<String, String> = crate::builtin::TEMPLATES
@@ -236,8 +244,9 @@ fn register_filters(tera: &mut Tera, options: MarkdownOptions) {
 /// The locale of the letter being rendered (English when the context has no
 /// `language`, as in a template rendered on its own).
 fn locale(state: &State) -> TeraResult<&'static Locale> {
-    let code: Option<String> = state.get("language")?;
-    match code.as_deref() {
+    // As a `Value`: a short string is held inline, so this allocates nothing.
+    let code: Option<Value> = state.get("language")?;
+    match code.as_ref().map(|code| code.as_str().unwrap_or_default()) {
         None => Ok(Language::English.locale()),
         Some(code) => Language::from_code(code)
             .map(Language::locale)
