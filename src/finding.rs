@@ -548,9 +548,9 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 ///
 /// Syntax errors are all reported (toml recovers after each); then every
 /// section and every `[[area]]` is read on its own, so mistakes in several
-/// sections are reported in one pass rather than only the first in the file:
-/// in each table every unknown key, and the first other mistake (serde
-/// stops there); then the cross-field checks and warnings run. The finding is returned
+/// sections are reported in one pass rather than only the first in the file,
+/// and in each table every unknown key and every rejected value (serde
+/// alone stops at the first); then the cross-field checks and warnings run. The finding is returned
 /// when it could be read, even with warnings.
 pub fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
     read(path, text, true)
@@ -643,45 +643,62 @@ fn read_sections(
     let enclosures = take("enclosures")
         .map_or(Some(Vec::new()), |v| read::<Vec<String>>("enclosures", Some(v), problems));
     let cc = take("cc").map_or(Some(Vec::new()), |v| read::<Vec<String>>("cc", Some(v), problems));
-    /// Reads one table into the struct `T`: every unknown key is reported
-    /// (serde would stop at the first) and left out, so a second mistake in
-    /// the same table is found too; a missing field that an unknown key was
-    /// already suggested for is not reported twice.
+    /// Reads one table into the struct `T`, reporting every mistake in it
+    /// rather than only the first, where serde stops: every unknown key, then,
+    /// one at a time, each value serde rejects, left out so that the next one
+    /// is found. A field that is missing because its key was misspelt or its
+    /// value rejected is not reported missing as well.
     fn read_table<T: serde::de::DeserializeOwned>(
         key: &str,
         value: Option<toml::Spanned<toml::de::DeValue<'_>>>,
         problems: &mut Vec<Problem>,
     ) -> Option<T> {
         let fields = struct_fields::<T>();
-        let before = problems.len();
-        let value = value.map(|mut value| {
-            if let toml::de::DeValue::Table(table) = value.get_mut() {
-                let unknown: Vec<_> = table
-                    .iter()
-                    .map(|(name, _)| name)
-                    .filter(|name| !fields.contains(&name.get_ref().as_ref()))
-                    .cloned()
-                    .collect();
-                for name in unknown {
-                    table.remove(name.get_ref().as_ref());
-                    problems.push(unknown_key(key, &name, fields));
-                }
+        let Some(mut value) = value else { return read::<T>(key, None, problems) };
+        // The fields whose mistakes are reported: not "missing" as well.
+        let mut accounted: Vec<String> = Vec::new();
+        if let toml::de::DeValue::Table(table) = value.get_mut() {
+            let unknown: Vec<_> = table
+                .iter()
+                .map(|(name, _)| name)
+                .filter(|name| !fields.contains(&name.get_ref().as_ref()))
+                .cloned()
+                .collect();
+            for name in unknown {
+                table.remove(name.get_ref().as_ref());
+                let problem = unknown_key(key, &name, fields);
+                let meant = fields.iter().find(|f| problem.hint == Some(suggestion(f)));
+                accounted.extend(meant.map(|f| f.to_string()));
+                problems.push(problem);
             }
-            value
-        });
-        let suggested: Vec<String> =
-            problems[before..].iter().filter_map(|p| p.hint.clone()).collect();
-        let read_before = problems.len();
-        let read = read::<T>(key, value, problems);
-        let mut position = 0;
-        problems.retain(|problem| {
-            position += 1;
-            let missing =
-                problem.message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'));
-            position <= read_before
-                || !missing.is_some_and(|field| suggested.contains(&suggestion(field)))
-        });
-        read
+        }
+        loop {
+            let start = problems.len();
+            if let Some(read) = read::<T>(key, Some(value.clone()), problems) {
+                return Some(read);
+            }
+            let mut position = 0;
+            problems.retain(|problem| {
+                position += 1;
+                let missing = problem
+                    .message
+                    .strip_prefix("missing field `")
+                    .and_then(|m| m.strip_suffix('`'));
+                position <= start
+                    || !missing.is_some_and(|field| accounted.iter().any(|a| a == field))
+            });
+            // The key whose value serde rejected, if the error points at one.
+            let at = problems[start..].iter().find_map(|p| p.span.as_ref().map(|s| s.start));
+            let toml::de::DeValue::Table(table) = value.get_mut() else { return None };
+            let rejected = at.and_then(|at| {
+                table
+                    .iter()
+                    .find(|(_, v)| v.span().contains(&at))
+                    .map(|(name, _)| name.get_ref().to_string())
+            })?;
+            table.remove(rejected.as_str());
+            accounted.push(rejected);
+        }
     }
     let recipient = read_table::<Recipient>("recipient", take("recipient"), problems);
     let inspection = read_table::<Inspection>("inspection", take("inspection"), problems);
