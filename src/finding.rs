@@ -666,10 +666,8 @@ fn read_sections(
                 .collect();
             for name in unknown {
                 table.remove(name.get_ref().as_ref());
-                let problem = unknown_key(key, &name, fields);
-                let meant = fields.iter().find(|f| problem.hint == Some(suggestion(f)));
-                accounted.extend(meant.map(|f| f.to_string()));
-                problems.push(problem);
+                accounted.extend(closest(name.get_ref(), fields).map(str::to_owned));
+                problems.push(unknown_key(key, &name, fields));
             }
         }
         loop {
@@ -750,12 +748,17 @@ fn read_sections(
 
 /// "did you mean `x`?" for a misspelt name, when one candidate is close.
 fn did_you_mean(name: &str, candidates: &[&str]) -> Option<String> {
+    closest(name, candidates).map(suggestion)
+}
+
+/// The candidate `name` is most likely a misspelling of, if any is close.
+fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .map(|c| (strsim::jaro_winkler(name, c), *c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| suggestion(c))
+        .map(|(_, c)| c)
 }
 
 /// An unknown key `name` in the table `table`, whose fields are `fields`,
