@@ -183,6 +183,55 @@ fn main() {
     );
 
     println!();
+    // As in the edit-preview loop: each round renders the other of two
+    // versions of the letter that differ in one word of one area, so typst
+    // lays out again what the edit touched and we read, parse and word the
+    // whole letter again; the floors alternate between the two sources.
+    let edit = tempfile::tempdir().expect("temporary folder");
+    let edited_text = one_word_edited(&demo_text);
+    let versions = [demo_path.clone(), edit.path().join("cafcass-greater-london.toml")];
+    std::fs::write(&versions[1], &edited_text).expect("write the edited letter");
+    let edited = Finding::parse(&versions[1], edited_text).expect("edited letter parses");
+    let sources = [
+        source.clone(),
+        templates.render("monitoring", &edited, &project.config, &Output::FINAL_A4).unwrap(),
+    ];
+    assert_ne!(sources[0], sources[1], "the edit changes the letter");
+    let (mut a, mut b, mut c, mut d) = (0, 0, 0, 0);
+    let [ours, ours_alone, floor_ua, floor_plain] = interleaved(
+        warm_rounds,
+        [
+            &mut || {
+                a += 1;
+                renderer.pdf(&versions[a % 2]).unwrap();
+            },
+            &mut || {
+                b += 1;
+                let letter = renderer.load(&versions[b % 2]).unwrap();
+                renderer.source(&versions[b % 2], &letter).unwrap();
+            },
+            &mut || {
+                c += 1;
+                floor.compile(&sources[c % 2], &ua);
+            },
+            &mut || {
+                d += 1;
+                floor.compile(&sources[d % 2], &plain);
+            },
+        ],
+    );
+    println!("(after an edit: {warm_rounds} rounds, two versions in turn)");
+    let ours_edit = report("demo: end to end, after an edit", ours);
+    report("demo: ours alone (read, parse, wording), after an edit", ours_alone);
+    let floor_edit = report("demo: typst floor, after an edit (PDF/UA-1 export)", floor_ua);
+    let plain_edit = report("demo: typst floor, after an edit (default PDF export)", floor_plain);
+    println!(
+        "ratio end-to-end / floor after an edit: {:.3} (PDF/UA-1), {:.3} (default PDF export)",
+        ours_edit / floor_edit,
+        ours_edit / plain_edit
+    );
+
+    println!();
     println!("scaling with the number of areas (end to end, distinct):");
     for areas in [1, 25, 50, 100] {
         let finding = with_areas(&demo, areas);
@@ -212,6 +261,13 @@ fn toml_with_areas(demo: &str, n: usize) -> String {
         text.push_str(table);
     }
     text
+}
+
+/// The demo finding file with one word of one area's narrative changed.
+fn one_word_edited(demo: &str) -> String {
+    let at = demo.rfind("progress = \"\"\"").expect("the demo has a progress narrative");
+    let word = demo[at..].find(" the ").expect("the narrative has a \"the\"") + at;
+    format!("{} this {}", &demo[..word], &demo[word + " the ".len()..])
 }
 
 /// A letter like the demo with `n` areas (the demo's areas repeated).
