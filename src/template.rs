@@ -22,6 +22,7 @@
 //! - `typst_date`: a typst `datetime(…)` value, for document metadata.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
@@ -98,6 +99,8 @@ pub struct Templates {
     /// Folder name the templates are registered under (`templates/`), so
     /// tera's error reports name the file as the user sees it.
     prefix: String,
+    /// Shared with the `markdown` filter.
+    converted: Arc<Mutex<ConvertedProse>>,
 }
 
 impl Templates {
@@ -115,7 +118,8 @@ impl Templates {
             });
             written
         });
-        register_filters(&mut tera, markdown);
+        let converted = Arc::default();
+        register_filters(&mut tera, markdown, Arc::clone(&converted));
         let prefix = dir.file_name().map_or(String::new(), |n| format!("{}/", n.to_string_lossy()));
         let mut sources: std::collections::BTreeMap<String, String> = crate::builtin::TEMPLATES
             .iter()
@@ -144,7 +148,14 @@ impl Templates {
         }
         tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), text.as_str())))
             .map_err(tera_error)?;
-        Ok(Templates { tera, prefix })
+        Ok(Templates { tera, prefix, converted })
+    }
+
+    /// How many prose fields have been converted from Markdown, not taken
+    /// from earlier renders (a cheap check, in tests, that an unchanged
+    /// field is not converted again).
+    pub fn markdown_conversions(&self) -> usize {
+        self.converted.lock().unwrap_or_else(|e| e.into_inner()).conversions
     }
 
     /// Names of the available wording templates (without the suffix), not
@@ -194,11 +205,15 @@ impl Templates {
     }
 }
 
-fn register_filters(tera: &mut Tera, options: MarkdownOptions) {
+fn register_filters(
+    tera: &mut Tera,
+    options: MarkdownOptions,
+    converted: Arc<Mutex<ConvertedProse>>,
+) {
     tera.register_filter("markdown", move |text: &str, kwargs: Kwargs, _: &State| {
         let lead: Option<&str> = kwargs.get("lead")?;
-        let converted = markdown::to_typst(text, lead, options);
-        TeraResult::Ok(Value::safe_string(&converted.markup))
+        let mut converted = converted.lock().unwrap_or_else(|e| e.into_inner());
+        TeraResult::Ok(converted.markup(text, lead, options))
     });
     tera.register_filter("typst_str", |text: &str, _: Kwargs, _: &State| {
         Value::safe_string(&escape::string(text))
@@ -239,6 +254,56 @@ fn register_filters(tera: &mut Tera, options: MarkdownOptions) {
         let text = text.trim_end();
         if text.ends_with(['.', '!', '?']) { text.to_owned() } else { format!("{text}.") }
     });
+}
+
+/// Prose already converted from Markdown, kept between renders.
+///
+/// In the edit-preview loop a letter is worded again after every save, but
+/// an edit touches one field: the others convert exactly as before (the
+/// conversion depends on the text, the lead and the project's Markdown
+/// options only), so their markup is looked up rather than made again. That
+/// halves the wording's time in a warm re-render (BENCHMARKS.md). Bounded:
+/// emptied when it holds more than [`ConvertedProse::LIMIT`] bytes of prose,
+/// so a batch of distinct letters only passes through it.
+#[derive(Default)]
+struct ConvertedProse {
+    /// Entries by the hash of their text and lead; equal hashes are told
+    /// apart by comparing the texts.
+    by_hash: std::collections::HashMap<u64, Vec<ProseEntry>>,
+    bytes: usize,
+    conversions: usize,
+}
+
+struct ProseEntry {
+    text: Box<str>,
+    lead: Option<Box<str>>,
+    markup: Value,
+}
+
+impl ConvertedProse {
+    const LIMIT: usize = 4 << 20;
+
+    /// The typst markup of `text` with `lead`, converted only if not already.
+    fn markup(&mut self, text: &str, lead: Option<&str>, options: MarkdownOptions) -> Value {
+        use std::hash::BuildHasher;
+        let hash = foldhash::fast::FixedState::default().hash_one((text, lead));
+        let same = |e: &&ProseEntry| *e.text == *text && e.lead.as_deref() == lead;
+        if let Some(entry) = self.by_hash.get(&hash).and_then(|list| list.iter().find(same)) {
+            return entry.markup.clone();
+        }
+        let markup = Value::safe_string(&markdown::to_typst(text, lead, options).markup);
+        self.conversions += 1;
+        let size = text.len() + lead.map_or(0, str::len);
+        if self.bytes + size > Self::LIMIT {
+            self.by_hash.clear();
+            self.bytes = 0;
+        }
+        self.bytes += size;
+        let entry = ProseEntry { text: text.into(), lead: lead.map(Into::into), markup };
+        let markup = entry.markup.clone();
+        self.by_hash.entry(hash).or_default().push(entry);
+        markup
+    }
 }
 
 /// The locale of the letter being rendered (English when the context has no
@@ -285,6 +350,41 @@ mod tests {
         let source =
             templates.render("monitoring", &finding, &project.config, &Output::FINAL_A4).unwrap();
         source.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn unchanged_prose_is_not_converted_again() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let project = Project::discover(root).unwrap();
+        let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
+        let mut finding = Finding::load(&root.join("letters/cafcass-greater-london.toml")).unwrap();
+        let render = |finding: &Finding| {
+            templates.render("monitoring", finding, &project.config, &Output::FINAL_A4).unwrap()
+        };
+        let first = render(&finding);
+        let converted = templates.markdown_conversions();
+        assert_eq!(converted, 2 * finding.areas.len(), "each area's two prose fields");
+        assert_eq!(render(&finding), first);
+        assert_eq!(templates.markdown_conversions(), converted);
+        finding.areas[3].progress.push_str(" An *edit*.");
+        let edited = render(&finding);
+        assert_eq!(templates.markdown_conversions(), converted + 1);
+        assert!(edited.contains("An #emph[edit];") && !first.contains("#emph[edit]"));
+    }
+
+    #[test]
+    fn converted_prose_is_told_apart_by_its_lead_and_stays_bounded() {
+        let mut converted = ConvertedProse::default();
+        let plain = converted.markup("ok", None, MarkdownOptions::default());
+        let led = converted.markup("ok", Some("It is "), MarkdownOptions::default());
+        assert_ne!(plain.as_str(), led.as_str());
+        assert_eq!(converted.conversions, 2);
+        let long = "x".repeat(ConvertedProse::LIMIT / 3);
+        for n in 0..5 {
+            converted.markup(&format!("{n}{long}"), None, MarkdownOptions::default());
+            assert!(converted.bytes <= ConvertedProse::LIMIT);
+        }
+        assert_eq!(converted.conversions, 7);
     }
 
     #[test]
