@@ -435,17 +435,21 @@ impl FileLoader for ProjectFiles {
         match id.root() {
             VirtualRoot::Project => {
                 let path = self.root.resolve(id.vpath())?;
-                // The project's own file wins; otherwise the built-in one.
-                if !path.exists()
-                    && let Some(file) = crate::builtin::template(id.vpath().get_without_slash())
-                {
-                    return Ok(Bytes::from_string(file.contents));
-                }
-                // FsRoot stops `..`, but not a symlink pointing outside.
-                if let Ok(real) = std::fs::canonicalize(&path)
-                    && !real.starts_with(&self.canonical_root)
-                {
-                    return Err(FileError::AccessDenied);
+                // FsRoot stops `..`, but not a symlink pointing outside. One
+                // lookup answers both questions: is the file there, and where
+                // does it really live (this runs for every file on every render).
+                match std::fs::canonicalize(&path) {
+                    Ok(real) if !real.starts_with(&self.canonical_root) => {
+                        return Err(FileError::AccessDenied);
+                    }
+                    // The project's own file wins; otherwise the built-in one.
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                        let name = id.vpath().get_without_slash();
+                        if let Some(file) = crate::builtin::template(name) {
+                            return Ok(Bytes::from_string(file.contents));
+                        }
+                    }
+                    _ => {}
                 }
                 self.root.load(id.vpath())
             }
