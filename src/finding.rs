@@ -895,6 +895,11 @@ pub fn placeholders(path: &Path, text: String) -> FileProblems {
 /// names, without reading the rest of the letter: a watcher needs it even
 /// while the letter is broken.
 pub fn translation_named(path: &Path, text: &str) -> Option<std::path::PathBuf> {
+    // Most letters have none: parse only when the key can be there, written
+    // out or spelt with escapes in a quoted key.
+    if !text.contains("translation") && !text.contains("\\u") && !text.contains("\\U") {
+        return None;
+    }
     #[derive(serde::Deserialize)]
     struct Named {
         translation: Option<String>,
@@ -1069,6 +1074,17 @@ impl<'a> SpanIndex<'a> {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn the_translation_is_named_even_in_a_broken_letter_or_a_quoted_key() {
+        let letter = Path::new("letters/cy/welsh.toml");
+        let named = |text| translation_named(letter, text);
+        let beside = Some(PathBuf::from("letters/cy/../english.toml"));
+        assert_eq!(named("translation = \"../english.toml\"\noverall = \"grand\""), beside);
+        assert_eq!(named("\"tr\\u0061nslation\" = \"../english.toml\""), beside);
+        assert_eq!(named("overall = \"good\""), None);
+        assert_eq!(named("translation = [ broken"), None);
+    }
 
     #[test]
     fn every_table_tells_its_fields_to_the_unknown_key_check() {

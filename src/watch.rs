@@ -10,13 +10,15 @@
 //! edit several times faster than the first.
 //!
 //! A bilingual letter's translation is watched too, wherever it is kept,
-//! and followed when the letter names another.
+//! and followed when the letter names another; in folder mode, so is every
+//! letter's.
 //!
 //! The watched letter may also be a folder of finding files (the preview's
 //! folder mode): a change to any of them counts as a change to the letter,
 //! and a [`Waker`] lets the caller ask for a render without a change, when
 //! the letter it wants shown is a different one.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -131,8 +133,8 @@ impl Watch {
             }
         }
         // A bilingual letter's other version may live in another folder.
-        let mut translation = Translation::default();
-        let change_of = |path: &Path, translation: &Translation| -> Option<Change> {
+        let mut translations = Translations::default();
+        let change_of = |path: &Path, translations: &Translations| -> Option<Change> {
             if path == root.join(CONFIG_FILE)
                 || path.starts_with(root.join("templates"))
                 || path.starts_with(root.join("fonts"))
@@ -147,7 +149,7 @@ impl Watch {
                         // translation (a bilingual letter holds both).
                         path.parent() == letter.parent()
                     })
-                || translation.file.as_deref() == Some(path)
+                || translations.files.contains(path)
             {
                 Some(Change::Finding)
             } else {
@@ -157,16 +159,19 @@ impl Watch {
 
         let mut renderer = load(&project, on_update);
         let mut seen = Instant::now();
+        let covered = |dir: &Path| {
+            dir == root
+                || if folder { dir.starts_with(&letter) } else { Some(dir) == letter.parent() }
+        };
         loop {
-            if !folder {
-                let watched = [letter.parent().unwrap_or(Path::new(".")), root.as_path()];
-                translation.follow(&letter, &watched, &mut watcher);
-            }
+            let letters: Vec<PathBuf> =
+                if folder { finding_files(&letter).collect() } else { vec![letter.clone()] };
+            translations.follow(letters, covered, &mut watcher);
             if let Some(renderer) = &renderer {
                 on_update(Update::Render { renderer, seen });
             }
             // Wait for a change to an input, then for the rest of its burst.
-            let classify = |path: &Path| change_of(path, &translation);
+            let classify = |path: &Path| change_of(path, &translations);
             let mut change = None;
             while change.is_none() {
                 change = relevant(self.signals.recv(), &classify)?;
@@ -183,40 +188,65 @@ impl Watch {
     }
 }
 
-/// The other version of a bilingual letter, watched wherever it is kept.
+/// The other versions of the watched bilingual letters, watched wherever
+/// they are kept.
 #[derive(Default)]
-struct Translation {
-    /// The file the letter names now.
-    file: Option<PathBuf>,
-    /// The folder watched for it when no other watch covers it.
-    folder: Option<PathBuf>,
+struct Translations {
+    /// The files the letters name now.
+    files: BTreeSet<PathBuf>,
+    /// The folders watched for them that no other watch covers.
+    folders: BTreeSet<PathBuf>,
 }
 
-impl Translation {
-    /// Follows the translation `letter` names now, moving the extra watch
-    /// when it moved. No extra watch is added on a folder in `watched`
-    /// (watched already, and unwatching it later would stop that watch too).
-    /// A folder that cannot be watched is left out: the render reports a
-    /// missing translation itself.
-    fn follow(&mut self, letter: &Path, watched: &[&Path], watcher: &mut impl notify::Watcher) {
-        let file = std::fs::read_to_string(letter)
-            .ok()
-            .and_then(|text| crate::finding::translation_named(letter, &text))
-            .map(|path| std::fs::canonicalize(&path).unwrap_or(path));
-        let folder = file
-            .as_deref()
-            .and_then(Path::parent)
-            .filter(|folder| !watched.contains(folder))
-            .map(Path::to_path_buf);
-        if folder != self.folder {
-            if let Some(old) = self.folder.take() {
-                let _ = watcher.unwatch(&old);
-            }
-            self.folder =
-                folder.filter(|new| watcher.watch(new, RecursiveMode::NonRecursive).is_ok());
+impl Translations {
+    /// Follows the translations `letters` name now, moving the extra
+    /// watches to where they are. No extra watch is added on a folder
+    /// `covered` says is watched already (unwatching it later would stop
+    /// that watch too). A folder that cannot be watched is left out: the
+    /// render reports a missing translation itself.
+    fn follow(
+        &mut self,
+        letters: impl IntoIterator<Item = PathBuf>,
+        covered: impl Fn(&Path) -> bool,
+        watcher: &mut impl notify::Watcher,
+    ) {
+        self.files = letters
+            .into_iter()
+            .filter_map(|letter| {
+                let text = std::fs::read_to_string(&letter).ok()?;
+                let path = crate::finding::translation_named(&letter, &text)?;
+                Some(std::fs::canonicalize(&path).unwrap_or(path))
+            })
+            .collect();
+        let wanted: BTreeSet<PathBuf> = self
+            .files
+            .iter()
+            .filter_map(|file| file.parent())
+            .filter(|folder| !covered(folder))
+            .map(Path::to_path_buf)
+            .collect();
+        for old in self.folders.difference(&wanted) {
+            let _ = watcher.unwatch(old);
         }
-        self.file = file;
+        self.folders = wanted
+            .into_iter()
+            .filter(|new| {
+                self.folders.contains(new)
+                    || watcher.watch(new, RecursiveMode::NonRecursive).is_ok()
+            })
+            .collect();
     }
+}
+
+/// The finding files in `folder`, at any depth.
+fn finding_files(folder: &Path) -> impl Iterator<Item = PathBuf> {
+    walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml")
+        })
+        .map(walkdir::DirEntry::into_path)
 }
 
 /// The change an event means for the letter, if any.

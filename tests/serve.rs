@@ -367,6 +367,36 @@ fn a_folder_lists_its_letters_and_previews_the_one_picked() {
     }
 }
 
+#[test]
+fn a_folder_letter_whose_translation_is_kept_elsewhere_follows_its_edits() {
+    let project = project_copy();
+    let english = project.path().join("letters/cafcass-greater-london.toml");
+    let original = std::fs::read_to_string(&english).unwrap();
+    let welsh = original.replacen(
+        "overall = \"satisfactory\"",
+        "overall = \"satisfactory\"\nlanguage = \"cy\"\ntranslation = \"../cafcass-greater-london.toml\"",
+        1,
+    );
+    std::fs::create_dir(project.path().join("letters/cy")).unwrap();
+    std::fs::write(project.path().join("letters/cy/welsh.toml"), welsh).unwrap();
+    let server = Server::start(project.path(), "letters/cy");
+    let base = "/letter/welsh";
+    assert!(html(server.port, &format!("{base}/")).contains("welsh.toml"));
+    let mut events = Events::open(server.port, &format!("{base}/events"));
+    let first = events.next_change(&Value::Null, Duration::from_secs(20));
+    assert_eq!(first["error"], Value::Null, "{first}");
+    let before = events.latest(first, Duration::from_millis(500));
+
+    // The English version, outside the served folder, is the second letter.
+    std::fs::write(&english, original.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
+    let edited = events.next_page_change(&before, Duration::from_secs(3));
+    assert_eq!(edited["error"], Value::Null, "{edited}");
+    let (_, pdf) = get(server.port, &format!("{base}/letter.pdf"));
+    let served = project.path().join("served.pdf");
+    std::fs::write(&served, pdf).unwrap();
+    assert!(pdf_text(&served).contains("Dear Dr Douglas"));
+}
+
 /// Headless Chromium, driven over the DevTools protocol; killed when dropped.
 struct Browser {
     _process: KillOnDrop,
