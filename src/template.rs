@@ -281,7 +281,7 @@ struct ProseEntry {
 }
 
 impl ConvertedProse {
-    const LIMIT: usize = 4 << 20;
+    const LIMIT: usize = 1 << 20;
 
     /// The typst markup of `text` with `lead`, converted only if not already.
     fn markup(&mut self, text: &str, lead: Option<&str>, options: MarkdownOptions) -> Value {
