@@ -262,9 +262,9 @@ fn register_filters(
 /// an edit touches one field: the others convert exactly as before (the
 /// conversion depends on the text, the lead and the project's Markdown
 /// options only), so their markup is looked up rather than made again. That
-/// halves the wording's time in a warm re-render (BENCHMARKS.md). Bounded:
-/// emptied when it holds more than [`ConvertedProse::LIMIT`] bytes of prose,
-/// so a batch of distinct letters only passes through it.
+/// takes a third off the wording's time in a warm re-render (BENCHMARKS.md).
+/// Bounded: emptied when it holds more than [`ConvertedProse::LIMIT`] bytes
+/// of prose, so a batch of distinct letters only passes through it.
 #[derive(Default)]
 struct ConvertedProse {
     /// Entries by the hash of their text and lead; equal hashes are told
