@@ -185,16 +185,8 @@ fn main() {
     report("demo: our World, warm, typst only (layout + export)", our_world);
     let floor_warm = report("demo: typst floor, warm (PDF/UA-1 export)", floor_ua);
     let plain_warm = report("demo: typst floor, warm (default PDF export)", floor_plain);
-    println!(
-        "ratio end-to-end / floor with the same PDF/UA-1 export: distinct {:.3}, warm {:.3}",
-        ours_distinct / floor_distinct,
-        ours_warm / floor_warm
-    );
-    println!(
-        "ratio end-to-end / floor with default PDF export:      distinct {:.3}, warm {:.3}",
-        ours_distinct / plain_distinct,
-        ours_warm / plain_warm
-    );
+    ratios("distinct", ours_distinct, floor_distinct, plain_distinct);
+    ratios("warm", ours_warm, floor_warm, plain_warm);
 
     println!();
     // As in the edit-preview loop: each round renders the other of two
@@ -239,11 +231,7 @@ fn main() {
     report("demo: ours alone (read, parse, wording), after an edit", ours_alone);
     let floor_edit = report("demo: typst floor, after an edit (PDF/UA-1 export)", floor_ua);
     let plain_edit = report("demo: typst floor, after an edit (default PDF export)", floor_plain);
-    println!(
-        "ratio end-to-end / floor after an edit: {:.3} (PDF/UA-1), {:.3} (default PDF export)",
-        ours_edit / floor_edit,
-        ours_edit / plain_edit
-    );
+    ratios("after an edit", ours_edit, floor_edit, plain_edit);
 
     println!();
     println!("scaling with the number of areas (end to end, distinct):");
@@ -275,6 +263,16 @@ fn toml_with_areas(demo: &str, n: usize) -> String {
         text.push_str(table);
     }
     text
+}
+
+/// Prints our end-to-end median as a ratio to the floor's, with the same
+/// PDF/UA-1 export and with typst's default export.
+fn ratios(what: &str, ours: f64, floor_ua: f64, floor_plain: f64) {
+    println!(
+        "ratio end-to-end / floor, {what}: {:.3} (same PDF/UA-1 export), {:.3} (default PDF export)",
+        ours / floor_ua,
+        ours / floor_plain
+    );
 }
 
 /// The demo finding file with one word of one area's narrative changed.
