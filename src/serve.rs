@@ -19,8 +19,9 @@
 //! Given a folder, the preview first lists its finding files (as `batch`
 //! finds them); opening one renders it. On every change the letters with a
 //! page open in the browser are rendered again (the one opened last first),
-//! and no other, so a folder of a thousand letters costs no more than the
-//! tabs open on it.
+//! and no other, so a folder of a thousand letters costs little more than the
+//! tabs open on it (each change also reads every letter of the folder for a
+//! `translation` kept outside it: about 7 ms for a thousand).
 //!
 //! Only fixed routes exist and no path is ever built from a URL: a folder's
 //! letters are looked up by comparing the URL's name with the names of the

@@ -164,8 +164,13 @@ impl Watch {
                 || if folder { dir.starts_with(&letter) } else { Some(dir) == letter.parent() }
         };
         loop {
-            let letters: Vec<PathBuf> =
-                if folder { finding_files(&letter).collect() } else { vec![letter.clone()] };
+            // A folder that cannot be listed has nothing to follow; the
+            // preview lists it itself and says why.
+            let letters = if folder {
+                crate::batch::find_findings(&letter).unwrap_or_default()
+            } else {
+                vec![letter.clone()]
+            };
             translations.follow(letters, covered, &mut watcher);
             if let Some(renderer) = &renderer {
                 on_update(Update::Render { renderer, seen });
@@ -236,17 +241,6 @@ impl Translations {
             })
             .collect();
     }
-}
-
-/// The finding files in `folder`, at any depth.
-fn finding_files(folder: &Path) -> impl Iterator<Item = PathBuf> {
-    walkdir::WalkDir::new(folder)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml")
-        })
-        .map(walkdir::DirEntry::into_path)
 }
 
 /// The change an event means for the letter, if any.
