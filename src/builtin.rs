@@ -32,13 +32,13 @@ pub const TEMPLATES: &[BuiltinFile] = &[
     BuiltinFile { path: "templates/layout.typ", contents: include_str!("../templates/layout.typ") },
 ];
 
+/// A complete, valid finding file: the example letter of a new project.
+pub const SAMPLE_LETTER: &str = include_str!("../letters/sample-northmoor.toml");
+
 /// What `letterpress init` writes into a new project.
 pub const PROJECT_SKELETON: &[BuiltinFile] = &[
     BuiltinFile { path: "letterpress.toml", contents: include_str!("init/letterpress.toml") },
-    BuiltinFile {
-        path: "letters/example.toml",
-        contents: include_str!("../letters/sample-northmoor.toml"),
-    },
+    BuiltinFile { path: "letters/example.toml", contents: SAMPLE_LETTER },
     BuiltinFile { path: "templates/README.md", contents: include_str!("init/templates-README.md") },
 ];
 

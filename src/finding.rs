@@ -526,6 +526,26 @@ impl Finding {
     }
 }
 
+/// The field serde reports missing in `message`, if that is what it says.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.strip_suffix('`')
+}
+
+/// A valid value for `field` of the table `key` (`visit`, `area[3]` …),
+/// from the built-in sample letter: a stand-in of the right type, so that
+/// reading a table can go past a field already reported.
+fn sample_value(key: &str, field: &str) -> Option<toml::Spanned<toml::de::DeValue<'static>>> {
+    let sample = crate::builtin::SAMPLE_LETTER;
+    let root = toml::de::DeTable::parse(sample).ok()?.into_inner();
+    let table_name = key.split('[').next().unwrap_or(key);
+    let table = match root.get(table_name)?.get_ref() {
+        toml::de::DeValue::Array(items) => items.first()?.get_ref().clone(),
+        other => other.clone(),
+    };
+    let toml::de::DeValue::Table(table) = table else { return None };
+    table.get(field).cloned()
+}
+
 /// Top-level keys of a finding file.
 const TOP_LEVEL_KEYS: &[&str] = &[
     "date",
@@ -646,8 +666,10 @@ fn read_sections(
     /// Reads one table into the struct `T`, reporting every mistake in it
     /// rather than only the first, where serde stops: every unknown key, then,
     /// one at a time, each value serde rejects, left out so that the next one
-    /// is found. A field that is missing because its key was misspelt or its
-    /// value rejected is not reported missing as well.
+    /// is found, and each missing field. A field that is missing because its
+    /// key was misspelt or its value rejected is not reported missing as well;
+    /// it is filled in from the sample letter instead, because serde stops at
+    /// the first missing field and would hide the next.
     fn read_table<T: serde::de::DeserializeOwned>(
         key: &str,
         value: Option<toml::Spanned<toml::de::DeValue<'_>>>,
@@ -670,27 +692,35 @@ fn read_sections(
                 problems.push(unknown_key(key, &name, fields));
             }
         }
+        // Fields filled in from the built-in sample so that serde, which stops
+        // at the first missing field, goes on to report the next one.
+        let mut stand_ins: Vec<String> = Vec::new();
         loop {
             let start = problems.len();
             if let Some(read) = read::<T>(key, Some(value.clone()), problems) {
-                return Some(read);
+                return stand_ins.is_empty().then_some(read);
             }
-            let mut position = 0;
-            problems.retain(|problem| {
-                position += 1;
-                let missing = problem
-                    .message
-                    .strip_prefix("missing field `")
-                    .and_then(|m| m.strip_suffix('`'));
-                position <= start
-                    || !missing.is_some_and(|field| accounted.iter().any(|a| a == field))
-            });
+            let reported: Vec<Problem> = problems.drain(start..).collect();
+            let missing =
+                reported.iter().find_map(|p| missing_field(&p.message)).map(str::to_owned);
+            problems.extend(reported.into_iter().filter(|p| {
+                !missing_field(&p.message).is_some_and(|f| accounted.iter().any(|a| a == f))
+            }));
+            let toml::de::DeValue::Table(table) = value.get_mut() else { return None };
+            if let Some(field) = missing {
+                let stand_in =
+                    sample_value(key, &field).filter(|_| !table.contains_key(&*field))?;
+                table.insert(toml::Spanned::new(0..0, field.clone().into()), stand_in);
+                accounted.push(field.clone());
+                stand_ins.push(field);
+                continue;
+            }
             // The key whose value serde rejected, if the error points at one.
             let at = problems[start..].iter().find_map(|p| p.span.as_ref().map(|s| s.start));
-            let toml::de::DeValue::Table(table) = value.get_mut() else { return None };
             let rejected = at.and_then(|at| {
                 table
                     .iter()
+                    .filter(|(name, _)| !stand_ins.iter().any(|s| s == name.get_ref()))
                     .find(|(_, v)| v.span().contains(&at))
                     .map(|(name, _)| name.get_ref().to_string())
             })?;
@@ -1074,6 +1104,26 @@ impl<'a> SpanIndex<'a> {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn a_field_missing_after_a_rejected_one_is_reported_too() {
+        // In an area (read from a list of tables): `judgement` comes before
+        // `progress`, so serde alone would stop at the rejected judgement.
+        let sample = crate::builtin::SAMPLE_LETTER;
+        let open = sample.find("progress = \"\"\"").unwrap();
+        let close = sample[open + 14..].find("\"\"\"").unwrap() + open + 17;
+        let text = format!("{}{}", &sample[..open], &sample[close..]).replacen(
+            "judgement = \"good\"",
+            "judgement = \"great\"",
+            1,
+        );
+        let (finding, problems) = check(Path::new("x.toml"), text);
+        assert!(finding.is_none());
+        let messages: Vec<&str> = problems.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("unknown variant `great`")), "{messages:?}");
+        assert!(messages.contains(&"missing field `progress`"), "{messages:?}");
+        assert!(!messages.contains(&"missing field `judgement`"), "{messages:?}");
+    }
 
     #[test]
     fn the_translation_is_named_even_in_a_broken_letter_or_a_quoted_key() {
