@@ -148,6 +148,7 @@ fn main() {
                 floor.compile(&source, &plain);
             },
         ],
+        || {},
     );
     let ours_distinct = report("demo: end to end (file -> PDF bytes), distinct", ours);
     let floor_distinct =
@@ -179,6 +180,7 @@ fn main() {
                 floor.compile(&source, &plain);
             },
         ],
+        || {},
     );
     let ours_warm = report("demo: end to end, warm", ours);
     report("demo: ours alone (read, parse, wording), between typst runs", ours_alone);
@@ -189,44 +191,55 @@ fn main() {
     ratios("warm", ours_warm, floor_warm, plain_warm);
 
     println!();
-    // As in the edit-preview loop: each round renders the other of two
-    // versions of the letter that differ in one word of one area, so typst
-    // lays out again what the edit touched and we read, parse and word the
-    // whole letter again; the floors alternate between the two sources.
-    let edit = tempfile::tempdir().expect("temporary folder");
-    let edited_text = one_word_edited(&demo_text);
-    let versions = [demo_path.clone(), edit.path().join("cafcass-greater-london.toml")];
-    std::fs::write(&versions[1], &edited_text).expect("write the edited letter");
-    let edited = Finding::parse(&versions[1], edited_text).expect("edited letter parses");
-    let sources = [
-        source.clone(),
-        templates.render("monitoring", &edited, &project.config, &Output::FINAL_A4).unwrap(),
-    ];
-    assert_ne!(sources[0], sources[1], "the edit changes the letter");
-    let (mut a, mut b, mut c, mut d) = (0, 0, 0, 0);
+    // As in the edit-preview loop: each round renders a new edit of the
+    // letter (one word of one area's narrative, different every round), so
+    // typst lays out again what the edit touched and we read, parse and word
+    // the whole letter again, converting the edited field's Markdown anew
+    // (the versions are worded here with `templates`, not the renderer's);
+    // the floors compile such edits' sources. Every version is written and
+    // worded before the timing starts.
+    let edits = tempfile::tempdir().expect("temporary folder");
+    // The warm-up and one per round for each of the four runs, each its own
+    // edits, so no run finds an edit another run has just laid out.
+    let versions: Vec<(std::path::PathBuf, String)> = (0..4 * (warm_rounds + 1))
+        .map(|n| {
+            let text = one_word_edited(&demo_text, n);
+            let path = edits.path().join(format!("edit-{n}.toml"));
+            std::fs::write(&path, &text).expect("write the edited letter");
+            let finding = Finding::parse(&path, text).expect("edited letter parses");
+            let source = templates
+                .render("monitoring", &finding, &project.config, &Output::FINAL_A4)
+                .unwrap();
+            (path, source)
+        })
+        .collect();
+    assert_ne!(versions[0].1, versions[1].1, "each edit changes the letter");
+    let mut quarters = versions.chunks(warm_rounds + 1).map(<[_]>::iter);
+    let mut next = || quarters.next().expect("four quarters");
+    let (mut ours_next, mut ours_alone_next, mut floor_next, mut plain_next) =
+        (next(), next(), next(), next());
     let [ours, ours_alone, floor_ua, floor_plain] = interleaved(
         warm_rounds,
         [
             &mut || {
-                a += 1;
-                renderer.pdf(&versions[a % 2]).unwrap();
+                renderer.pdf(&ours_next.next().unwrap().0).unwrap();
             },
             &mut || {
-                b += 1;
-                let letter = renderer.load(&versions[b % 2]).unwrap();
-                renderer.source(&versions[b % 2], &letter).unwrap();
+                let path = &ours_alone_next.next().unwrap().0;
+                let letter = renderer.load(path).unwrap();
+                renderer.source(path, &letter).unwrap();
             },
             &mut || {
-                c += 1;
-                floor.compile(&sources[c % 2], &ua);
+                floor.compile(&floor_next.next().unwrap().1, &ua);
             },
             &mut || {
-                d += 1;
-                floor.compile(&sources[d % 2], &plain);
+                floor.compile(&plain_next.next().unwrap().1, &plain);
             },
         ],
+        // As `watch` does after each render: what no render used lately goes.
+        || comemo::evict(10),
     );
-    println!("(after an edit: {warm_rounds} rounds, two versions in turn)");
+    println!("(after an edit: {warm_rounds} rounds, a new edit each)");
     let ours_edit = report("demo: end to end, after an edit", ours);
     report("demo: ours alone (read, parse, wording), after an edit", ours_alone);
     let floor_edit = report("demo: typst floor, after an edit (PDF/UA-1 export)", floor_ua);
@@ -275,11 +288,12 @@ fn ratios(what: &str, ours: f64, floor_ua: f64, floor_plain: f64) {
     );
 }
 
-/// The demo finding file with one word of one area's narrative changed.
-fn one_word_edited(demo: &str) -> String {
+/// The demo finding file with one word of its last area's narrative
+/// changed, differently for each `n`.
+fn one_word_edited(demo: &str, n: usize) -> String {
     let at = demo.rfind("progress = \"\"\"").expect("the demo has a progress narrative");
     let word = demo[at..].find(" the ").expect("the narrative has a \"the\"") + at;
-    format!("{} this {}", &demo[..word], &demo[word + " the ".len()..])
+    format!("{} the{n} {}", &demo[..word], &demo[word + " the ".len()..])
 }
 
 /// `finding` with `(n)` added to every prose field, so none of it has been
@@ -315,9 +329,12 @@ fn time(iterations: usize, mut f: impl FnMut()) -> Vec<Duration> {
 /// every round runs each once, starting one further along each round, so
 /// every run follows every other equally often (what ran just before
 /// changes the allocator's and caches' state, and so the time).
+///
+/// `between_rounds` runs after each round, untimed.
 fn interleaved<const N: usize>(
     rounds: usize,
     mut runs: [&mut dyn FnMut(); N],
+    between_rounds: impl Fn(),
 ) -> [Vec<Duration>; N] {
     for run in runs.iter_mut() {
         run();
@@ -330,6 +347,7 @@ fn interleaved<const N: usize>(
             runs[i]();
             times[i].push(start.elapsed());
         }
+        between_rounds();
     }
     times
 }
