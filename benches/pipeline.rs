@@ -2,8 +2,11 @@
 //!
 //! Run with `cargo bench --bench pipeline`. Each number is the median (and
 //! p95) of repeated in-process runs. "distinct" runs evict typst's caches
-//! first, as for a letter never seen before; "warm" runs keep them, as when a
-//! letter is re-rendered after a small edit.
+//! and render a letter the renderer has not seen, as in a batch; "warm" runs
+//! render the same letter again, unchanged (a save without an edit, or
+//! `serve` rendering every open letter again after a save to another);
+//! "after an edit" runs render a new edit of the letter each round, the
+//! edit-preview loop.
 //!
 //! The floor is the same generated typst source compiled and exported by
 //! typst alone: a bare `World` that serves the source and the project files,
@@ -124,6 +127,21 @@ fn main() {
     println!();
     let renderer = Renderer::new(Project::discover(&root).unwrap()).unwrap();
     let source = templates.render("monitoring", &demo, &project.config, &Output::FINAL_A4).unwrap();
+    // Versions of the demo with one word changed, each written to a file and
+    // worded (with `templates`, not the renderer's) before any timing: a
+    // letter the renderer has not seen, for the distinct rounds and the
+    // rounds after an edit.
+    let edits = tempfile::tempdir().expect("temporary folder");
+    let mut versions = (0..).map(|n| {
+        let text = one_word_edited(&demo_text, n);
+        let path = edits.path().join(format!("edit-{n}.toml"));
+        std::fs::write(&path, &text).expect("write the edited letter");
+        let finding = Finding::parse(&path, text).expect("edited letter parses");
+        let source =
+            templates.render("monitoring", &finding, &project.config, &Output::FINAL_A4).unwrap();
+        (path, source)
+    });
+    let mut take = |n: usize| -> Vec<_> { versions.by_ref().take(n).collect() };
     let ua = typst_pdf::PdfOptions {
         standards: standards.clone(),
         timestamp: Some(typst_pdf::Timestamp::new_utc(Datetime::from_ymd(2010, 12, 1).unwrap())),
@@ -131,21 +149,27 @@ fn main() {
     };
     let plain = typst_pdf::PdfOptions::default();
     // Ours and the floors run in turn, one of each per round, so a change in
-    // the machine's speed during the run falls on all of them alike.
+    // the machine's speed during the run falls on all of them alike. Each
+    // distinct round is a letter not seen before (typst's caches evicted,
+    // and a file the renderer has not prepared); each run has its own.
+    let (distinct, distinct_ua, distinct_plain) =
+        (take(iterations + 1), take(iterations + 1), take(iterations + 1));
+    let (mut ours_next, mut floor_next, mut plain_next) =
+        (distinct.iter(), distinct_ua.iter(), distinct_plain.iter());
     let [ours, floor_ua, floor_plain] = interleaved(
         iterations,
         [
             &mut || {
                 comemo::evict(0);
-                renderer.pdf(&demo_path).unwrap();
+                renderer.pdf(&ours_next.next().unwrap().0).unwrap();
             },
             &mut || {
                 comemo::evict(0);
-                floor.compile(&source, &ua);
+                floor.compile(&floor_next.next().unwrap().1, &ua);
             },
             &mut || {
                 comemo::evict(0);
-                floor.compile(&source, &plain);
+                floor.compile(&plain_next.next().unwrap().1, &plain);
             },
         ],
         || {},
@@ -165,8 +189,7 @@ fn main() {
                 renderer.pdf(&demo_path).unwrap();
             },
             &mut || {
-                let letter = renderer.load(&demo_path).unwrap();
-                renderer.source(&demo_path, &letter).unwrap();
+                renderer.prepare(&demo_path).unwrap();
             },
             &mut || {
                 let world = typesetter.world(&files, source.clone(), demo.date, "x");
@@ -182,8 +205,8 @@ fn main() {
         ],
         || {},
     );
-    let ours_warm = report("demo: end to end, warm", ours);
-    report("demo: ours alone (read, parse, wording), between typst runs", ours_alone);
+    let ours_warm = report("demo: end to end, warm (the same letter, unchanged)", ours);
+    report("demo: ours alone (read; prepared before), between typst runs", ours_alone);
     report("demo: our World, warm, typst only (layout + export)", our_world);
     let floor_warm = report("demo: typst floor, warm (PDF/UA-1 export)", floor_ua);
     let plain_warm = report("demo: typst floor, warm (default PDF export)", floor_plain);
@@ -194,30 +217,13 @@ fn main() {
     // As in the edit-preview loop: each round renders a new edit of the
     // letter (one word of one area's narrative, different every round), so
     // typst lays out again what the edit touched and we read, parse and word
-    // the whole letter again, converting the edited field's Markdown anew
-    // (the versions are worded here with `templates`, not the renderer's);
-    // the floors compile such edits' sources. Every version is written and
-    // worded before the timing starts.
-    let edits = tempfile::tempdir().expect("temporary folder");
-    // The warm-up and one per round for each of the four runs, each its own
-    // edits, so no run finds an edit another run has just laid out.
-    let versions: Vec<(std::path::PathBuf, String)> = (0..4 * (warm_rounds + 1))
-        .map(|n| {
-            let text = one_word_edited(&demo_text, n);
-            let path = edits.path().join(format!("edit-{n}.toml"));
-            std::fs::write(&path, &text).expect("write the edited letter");
-            let finding = Finding::parse(&path, text).expect("edited letter parses");
-            let source = templates
-                .render("monitoring", &finding, &project.config, &Output::FINAL_A4)
-                .unwrap();
-            (path, source)
-        })
-        .collect();
-    assert_ne!(versions[0].1, versions[1].1, "each edit changes the letter");
-    let mut quarters = versions.chunks(warm_rounds + 1).map(<[_]>::iter);
-    let mut next = || quarters.next().expect("four quarters");
-    let (mut ours_next, mut ours_alone_next, mut floor_next, mut plain_next) =
-        (next(), next(), next(), next());
+    // the whole letter again, converting the edited field's Markdown anew;
+    // the floors compile such edits' sources. Each run has its own edits
+    // (and a warm-up), so no run finds an edit another run has just laid out.
+    let edited: [Vec<_>; 4] = std::array::from_fn(|_| take(warm_rounds + 1));
+    assert_ne!(edited[0][0].1, edited[0][1].1, "each edit changes the letter");
+    let [mut ours_next, mut ours_alone_next, mut floor_next, mut plain_next] =
+        edited.each_ref().map(|versions| versions.iter());
     let [ours, ours_alone, floor_ua, floor_plain] = interleaved(
         warm_rounds,
         [
@@ -225,9 +231,7 @@ fn main() {
                 renderer.pdf(&ours_next.next().unwrap().0).unwrap();
             },
             &mut || {
-                let path = &ours_alone_next.next().unwrap().0;
-                let letter = renderer.load(path).unwrap();
-                renderer.source(path, &letter).unwrap();
+                renderer.prepare(&ours_alone_next.next().unwrap().0).unwrap();
             },
             &mut || {
                 floor.compile(&floor_next.next().unwrap().1, &ua);

@@ -361,8 +361,8 @@ fn record_owners(letters: &[LetterResult]) -> Result<(), BatchError> {
 
 /// Renders one letter and writes its PDF; returns its page count.
 fn render_one(renderer: &Renderer, finding_path: &Path, pdf: &Path) -> Result<usize, LetterError> {
-    let finding = renderer.load(finding_path)?;
-    let rendered = renderer.pdf_of(finding_path, &finding)?;
+    let letter = renderer.prepare(finding_path)?;
+    let rendered = renderer.pdf_of(finding_path, &letter)?;
     write_output(pdf, &rendered.pdf)?;
     Ok(rendered.pages)
 }

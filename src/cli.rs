@@ -340,20 +340,19 @@ fn render(
         }
     };
     if emit_typst {
-        let source = renderer.load(finding).and_then(|f| renderer.source(finding, &f));
-        return match source {
-            Ok(source) => {
-                print!("{source}");
+        return match renderer.prepare(finding) {
+            Ok(letter) => {
+                print!("{}", letter.source);
                 ExitCode::SUCCESS
             }
             Err(err) => report(&err),
         };
     }
-    let letter = match renderer.load(finding) {
+    let letter = match renderer.prepare(finding) {
         Ok(letter) => letter,
         Err(err) => return report(&err),
     };
-    let target = match renderer.output_path(finding, &letter, output) {
+    let target = match renderer.output_path(finding, &letter.finding, output) {
         Ok(target) => target,
         Err(err) => return report(&err),
     };

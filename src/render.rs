@@ -6,8 +6,10 @@
 //! place, so a failed or interrupted render never leaves a partial PDF and an
 //! existing PDF is only replaced by a complete one.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{FileProblems, Problem, Severity, display_path};
 use crate::finding::{Finding, Status};
@@ -113,6 +115,17 @@ pub struct Renderer {
     extra_standards: Vec<PdfStandard>,
     standards: PdfStandards,
     force_draft: bool,
+    recent: Mutex<RecentLetters>,
+}
+
+/// A letter read, validated and worded: what typst lays out.
+#[derive(Clone)]
+pub struct Letter {
+    /// The finding file.
+    pub finding: Arc<Finding>,
+    /// The typst source the wording template made of it (and of its
+    /// translation, if it has one).
+    pub source: Arc<str>,
 }
 
 impl Renderer {
@@ -136,6 +149,7 @@ impl Renderer {
             extra_standards: Vec::new(),
             standards,
             force_draft: false,
+            recent: Mutex::default(),
         })
     }
 
@@ -145,12 +159,15 @@ impl Renderer {
         self.paper = paper;
         self.standards = crate::world::pdf_standards(extra).map_err(SetupError::Standards)?;
         self.extra_standards = extra.to_vec();
+        // Letters worded for other settings are no longer what they would be.
+        self.recent = Mutex::default();
         Ok(self)
     }
 
     /// Renders every letter as a draft, whatever its `status`.
     pub fn with_draft(mut self, draft: bool) -> Self {
         self.force_draft = draft;
+        self.recent = Mutex::default();
         self
     }
 
@@ -183,12 +200,40 @@ impl Renderer {
         &self.project
     }
 
-    /// Reads and validates a finding file.
-    pub fn load(&self, finding_path: &Path) -> Result<Finding, LetterError> {
+    /// Reads, validates and words the letter in `finding_path`.
+    ///
+    /// A letter whose finding file, and translation if it has one, reads as
+    /// it did when the letter was last prepared is taken from then: its
+    /// source depends only on those texts, on what the renderer holds fixed
+    /// (templates, config, output settings) and, in a draft, on the minute
+    /// its stamp shows, which is compared too. That is a common case in the
+    /// edit-preview loop: `serve` renders every open letter again after a
+    /// save to any of them, and a save without an edit is still a change.
+    pub fn prepare(&self, finding_path: &Path) -> Result<Letter, LetterError> {
         let shown = display_path(finding_path);
-        let text =
-            crate::finding::read_text(&shown).map_err(|e| LetterError::Finding(Box::new(e)))?;
-        self.finding(&shown, text)
+        let text = read_finding_text(&shown)?;
+        if let Some(letter) = self.recent_letters().recall(finding_path, &text) {
+            return Ok(letter);
+        }
+        let finding = self.finding(&shown, text.clone())?;
+        let now = crate::wording::now_utc();
+        let worded = self.worded(finding_path, &finding, &now)?;
+        let letter = Letter { finding: Arc::new(finding), source: worded.source.into() };
+        self.recent_letters().remember(
+            finding_path,
+            Remembered {
+                text,
+                translation: worded.translation,
+                stamp: worded.stamped.then_some(now),
+                letter: letter.clone(),
+            },
+        );
+        Ok(letter)
+    }
+
+    fn recent_letters(&self) -> std::sync::MutexGuard<'_, RecentLetters> {
+        // The map is consistent after any panic: entries are inserted whole.
+        self.recent.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Validates finding-file text; a letter that will be rendered final
@@ -258,30 +303,57 @@ impl Renderer {
     /// A letter with a translation becomes both versions, this one first,
     /// each a complete letter starting on a new page.
     pub fn source(&self, finding_path: &Path, finding: &Finding) -> Result<String, LetterError> {
-        let first = self.version_source(finding, true)?;
-        let Some(other_path) = finding.translation_path(finding_path) else { return Ok(first) };
-        let other = self.load(&other_path)?;
+        Ok(self.worded(finding_path, finding, &crate::wording::now_utc())?.source)
+    }
+
+    /// [`Renderer::source`], with what else it was made from; `now` is the
+    /// stamp of a draft.
+    fn worded(
+        &self,
+        finding_path: &Path,
+        finding: &Finding,
+        now: &str,
+    ) -> Result<Worded, LetterError> {
+        let first = self.version_source(finding, true, now)?;
+        let Some(other_path) = finding.translation_path(finding_path) else {
+            return Ok(Worded {
+                source: first,
+                translation: None,
+                stamped: self.is_draft(finding),
+            });
+        };
+        let shown = display_path(&other_path);
+        let other_text = read_finding_text(&shown)?;
+        let other = self.finding(&shown, other_text.clone())?;
         let mismatches = finding.translation_mismatches(&other);
         if !mismatches.is_empty() {
-            let text = crate::finding::read_text(finding_path)
-                .map_err(|e| LetterError::Finding(Box::new(e)))?;
+            let text = read_finding_text(finding_path)?;
             return Err(LetterError::Finding(Box::new(crate::finding::translation_problems(
                 finding_path,
                 text,
-                &display_path(&other_path),
+                &shown,
                 mismatches,
             ))));
         }
-        let second = self.version_source(&other, false)?;
-        // Each version is wrapped in a content block so its show and set
-        // rules (page numbers, language) end with it.
-        Ok(format!("#[\n{first}\n]\n#pagebreak(weak: true)\n#[\n{second}\n]\n"))
+        let second = self.version_source(&other, false, now)?;
+        Ok(Worded {
+            // Each version is wrapped in a content block so its show and set
+            // rules (page numbers, language) end with it.
+            source: format!("#[\n{first}\n]\n#pagebreak(weak: true)\n#[\n{second}\n]\n"),
+            stamped: self.is_draft(finding) || self.is_draft(&other),
+            translation: Some((shown, other_text)),
+        })
     }
 
     /// One language's letter; `primary` when its title is the PDF's.
-    fn version_source(&self, finding: &Finding, primary: bool) -> Result<String, TemplateError> {
+    fn version_source(
+        &self,
+        finding: &Finding,
+        primary: bool,
+        now: &str,
+    ) -> Result<String, TemplateError> {
         let name = finding.template.as_deref().unwrap_or(&self.project.config.default_template);
-        let stamp = self.is_draft(finding).then(crate::wording::now_utc);
+        let stamp = self.is_draft(finding).then_some(now);
         let signature = match stamp {
             Some(_) => None,
             None => {
@@ -290,7 +362,7 @@ impl Renderer {
         };
         let output = Output {
             paper: self.paper.typst_name(),
-            draft: stamp.as_deref(),
+            draft: stamp,
             signature: signature.as_deref(),
             primary,
         };
@@ -299,26 +371,26 @@ impl Renderer {
 
     /// Produces the PDF bytes of the letter in `finding_path`.
     pub fn pdf(&self, finding_path: &Path) -> Result<Vec<u8>, LetterError> {
-        let finding = self.load(finding_path)?;
-        Ok(self.pdf_of(finding_path, &finding)?.pdf)
+        let letter = self.prepare(finding_path)?;
+        Ok(self.pdf_of(finding_path, &letter)?.pdf)
     }
 
-    /// Produces the PDF of an already loaded finding; `finding_path` names it
-    /// in diagnostics.
-    pub fn pdf_of(&self, finding_path: &Path, finding: &Finding) -> Result<Rendered, LetterError> {
-        let (pdf, document) = self.laid_out(finding_path, finding)?;
+    /// Produces the PDF of a prepared letter; `finding_path` names it in
+    /// diagnostics.
+    pub fn pdf_of(&self, finding_path: &Path, letter: &Letter) -> Result<Rendered, LetterError> {
+        let (pdf, document) = self.laid_out(finding_path, letter)?;
         Ok(Rendered { pdf, pages: document.pages().len() })
     }
 
-    /// Lays an already loaded finding out once: the PDF and the pages.
+    /// Lays a prepared letter out once: the PDF and the pages.
     fn laid_out(
         &self,
         finding_path: &Path,
-        finding: &Finding,
+        letter: &Letter,
     ) -> Result<(Vec<u8>, PagedDocument), LetterError> {
-        let source = self.source(finding_path, finding)?;
         let name = format!("{} (generated)", display_path(finding_path).display());
-        let world = self.typesetter().world(&self.files, source, finding.date, &name);
+        let world =
+            self.typesetter().world(&self.files, letter.source.clone(), letter.finding.date, &name);
         let document = world.layout()?;
         let pdf = world.export(&document, &self.standards)?;
         Ok((pdf, document))
@@ -362,19 +434,19 @@ impl Renderer {
         pixels_per_point: f64,
         earlier: &[PagePng],
     ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
-        let finding = self.load(finding_path)?;
-        self.pdf_and_pages_of(finding_path, &finding, pixels_per_point, earlier)
+        let letter = self.prepare(finding_path)?;
+        self.pdf_and_pages_of(finding_path, &letter, pixels_per_point, earlier)
     }
 
-    /// [`Renderer::pdf_and_pages`] of an already loaded finding.
+    /// [`Renderer::pdf_and_pages`] of a prepared letter.
     pub fn pdf_and_pages_of(
         &self,
         finding_path: &Path,
-        finding: &Finding,
+        letter: &Letter,
         pixels_per_point: f64,
         earlier: &[PagePng],
     ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
-        let (pdf, document) = self.laid_out(finding_path, finding)?;
+        let (pdf, document) = self.laid_out(finding_path, letter)?;
         let pages = crate::world::png_pages(&document, pixels_per_point, earlier)
             .map_err(|report| LetterError::Typst(TypstError { report }))?;
         Ok((pdf, pages))
@@ -387,9 +459,9 @@ impl Renderer {
         finding_path: &Path,
         output: Option<&Path>,
     ) -> Result<(PathBuf, usize), LetterError> {
-        let finding = self.load(finding_path)?;
-        let target = self.output_path(finding_path, &finding, output)?;
-        let rendered = self.pdf_of(finding_path, &finding)?;
+        let letter = self.prepare(finding_path)?;
+        let target = self.output_path(finding_path, &letter.finding, output)?;
+        let rendered = self.pdf_of(finding_path, &letter)?;
         self.write_pdf(finding_path, output, &target, &rendered.pdf)?;
         Ok((target, rendered.pages))
     }
@@ -434,6 +506,79 @@ pub struct Rendered {
     pub pdf: Vec<u8>,
     /// How many pages it has.
     pub pages: usize,
+}
+
+/// Reads a finding file's text, a failure reported as a problem of the file.
+fn read_finding_text(path: &Path) -> Result<String, LetterError> {
+    crate::finding::read_text(path).map_err(|e| LetterError::Finding(Box::new(e)))
+}
+
+/// What a letter's source was made from besides its own finding file.
+struct Worded {
+    source: String,
+    /// The translation's path and text, if the letter has one.
+    translation: Option<(PathBuf, String)>,
+    /// Whether a version is a draft, stamped with the time.
+    stamped: bool,
+}
+
+/// Letters prepared lately, by the path of their finding file, each with
+/// what it was made from, so [`Renderer::prepare`] can tell that it would
+/// come out the same.
+///
+/// Bounded like the templates' prose cache: emptied when it holds more than
+/// [`RecentLetters::LIMIT`] bytes of text, so a batch, which prepares each
+/// letter once, only passes through it.
+#[derive(Default)]
+struct RecentLetters {
+    by_path: HashMap<PathBuf, Remembered>,
+    bytes: usize,
+}
+
+struct Remembered {
+    /// The finding file's text.
+    text: String,
+    /// The translation's path and text, if the letter has one.
+    translation: Option<(PathBuf, String)>,
+    /// The time a draft was stamped with, to the minute.
+    stamp: Option<String>,
+    letter: Letter,
+}
+
+impl Remembered {
+    fn bytes(&self) -> usize {
+        self.text.len()
+            + self.translation.as_ref().map_or(0, |(_, text)| text.len())
+            + self.letter.source.len()
+    }
+}
+
+impl RecentLetters {
+    const LIMIT: usize = 1 << 20;
+
+    /// The letter at `path` as last prepared, if it would come out the same
+    /// now that its finding file reads `text`.
+    fn recall(&self, path: &Path, text: &str) -> Option<Letter> {
+        let remembered = self.by_path.get(path)?;
+        let unchanged = remembered.text == text
+            && remembered.translation.as_ref().is_none_or(|(path, text)| {
+                std::fs::read_to_string(path).is_ok_and(|now| now == *text)
+            })
+            && remembered.stamp.as_ref().is_none_or(|stamp| *stamp == crate::wording::now_utc());
+        unchanged.then(|| remembered.letter.clone())
+    }
+
+    fn remember(&mut self, path: &Path, remembered: Remembered) {
+        let size = remembered.bytes();
+        if self.bytes + size > Self::LIMIT {
+            self.by_path.clear();
+            self.bytes = 0;
+        }
+        self.bytes += size;
+        if let Some(earlier) = self.by_path.insert(path.to_path_buf(), remembered) {
+            self.bytes -= earlier.bytes();
+        }
+    }
 }
 
 /// Checks that every configured signature image is an image file inside the
@@ -492,6 +637,94 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn renderer() -> Renderer {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Renderer::new(Project::discover(root).unwrap()).unwrap()
+    }
+
+    /// The bilingual sample (the Welsh letter and its English translation),
+    /// copied to a folder of its own so the test can edit it.
+    fn bilingual_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let letters = Path::new(env!("CARGO_MANIFEST_DIR")).join("letters");
+        for name in ["sample-northmoor.cy.toml", "sample-northmoor.toml"] {
+            std::fs::copy(letters.join(name), dir.path().join(name)).unwrap();
+        }
+        let welsh = dir.path().join("sample-northmoor.cy.toml");
+        let english = dir.path().join("sample-northmoor.toml");
+        (dir, welsh, english)
+    }
+
+    fn edit(path: &Path, from: &str, to: &str) {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains(from), "{} has no {from:?}", path.display());
+        std::fs::write(path, text.replace(from, to)).unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_letter_is_worded_once_and_any_edit_is_seen() {
+        let (_dir, welsh, english) = bilingual_copy();
+        let renderer = renderer();
+        let first = renderer.prepare(&welsh).unwrap();
+        let again = renderer.prepare(&welsh).unwrap();
+        assert!(Arc::ptr_eq(&first.source, &again.source), "an unchanged letter was worded again");
+
+        edit(&english, "Dear Ms Ellery", "Dear Mrs Ellery");
+        let translation_edited = renderer.prepare(&welsh).unwrap();
+        assert!(translation_edited.source.contains("Dear Mrs Ellery"));
+        assert!(!first.source.contains("Dear Mrs Ellery"));
+
+        edit(&welsh, "Annwyl", "Annwyl iawn");
+        let letter_edited = renderer.prepare(&welsh).unwrap();
+        assert!(letter_edited.source.contains("Annwyl iawn"));
+        assert!(!translation_edited.source.contains("Annwyl iawn"));
+
+        let renderer = renderer.with_output(Paper::Letter, &[]).unwrap();
+        assert!(renderer.prepare(&welsh).unwrap().source.contains("us-letter"));
+        let draft = renderer.with_draft(true).prepare(&welsh).unwrap();
+        assert_ne!(draft.source, letter_edited.source, "--draft must stamp the letter");
+    }
+
+    #[test]
+    fn a_draft_stamped_in_another_minute_is_worded_again() {
+        let (_dir, welsh, _) = bilingual_copy();
+        let letter = renderer().prepare(&welsh).unwrap();
+        let text = std::fs::read_to_string(&welsh).unwrap();
+        let remembered = |stamp: Option<&str>| Remembered {
+            text: text.clone(),
+            translation: None,
+            stamp: stamp.map(str::to_owned),
+            letter: letter.clone(),
+        };
+        let mut recent = RecentLetters::default();
+        recent.remember(&welsh, remembered(None));
+        assert!(recent.recall(&welsh, &text).is_some());
+        assert!(recent.recall(&welsh, "another text").is_none());
+        recent.remember(&welsh, remembered(Some("2011-03-14 09:30 UTC")));
+        assert!(recent.recall(&welsh, &text).is_none(), "a stale draft stamp was reused");
+    }
+
+    #[test]
+    fn recent_letters_stay_within_their_limit() {
+        let (_dir, welsh, _) = bilingual_copy();
+        let letter = renderer().prepare(&welsh).unwrap();
+        let text = "x".repeat(RecentLetters::LIMIT / 5);
+        let mut recent = RecentLetters::default();
+        for n in 0..20 {
+            let path = PathBuf::from(format!("letter-{n}.toml"));
+            let remembered = Remembered {
+                text: text.clone(),
+                translation: None,
+                stamp: None,
+                letter: letter.clone(),
+            };
+            recent.remember(&path, remembered);
+            assert!(recent.bytes <= RecentLetters::LIMIT);
+            assert_eq!(recent.bytes, recent.by_path.values().map(Remembered::bytes).sum::<usize>());
+            assert!(recent.recall(&path, &text).is_some(), "the newest letter is kept");
+        }
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_files() {

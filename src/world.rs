@@ -125,11 +125,11 @@ impl Typesetter {
     pub fn world<'a>(
         &'a self,
         files: &'a FilePool,
-        source: String,
+        source: impl AsRef<str> + Send + Sync + 'static,
         date: Date,
         source_name: &'a str,
     ) -> LetterWorld<'a> {
-        LetterWorld::new(self, files, source, date, source_name)
+        LetterWorld::new(self, files, Bytes::from_string(source), date, source_name)
     }
 }
 
@@ -259,7 +259,7 @@ impl FilePool {
     }
 
     /// A store serving `source` as the letter, every other file fresh.
-    fn take(&self, source: String) -> FileStore<ProjectFiles> {
+    fn take(&self, source: Bytes) -> FileStore<ProjectFiles> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut files = idle.unwrap_or_else(|| {
             self.created.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -270,7 +270,7 @@ impl FilePool {
                 main_source: Bytes::new(Vec::new()),
             })
         });
-        files.loader_mut().main_source = Bytes::from_string(source);
+        files.loader_mut().main_source = source;
         files.reset();
         files
     }
@@ -309,7 +309,7 @@ impl<'a> LetterWorld<'a> {
     fn new(
         typesetter: &'a Typesetter,
         pool: &'a FilePool,
-        source: String,
+        source: Bytes,
         date: Date,
         source_name: &'a str,
     ) -> Self {
