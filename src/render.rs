@@ -115,7 +115,8 @@ pub struct Renderer {
     extra_standards: Vec<PdfStandard>,
     standards: PdfStandards,
     force_draft: bool,
-    recent: Mutex<RecentLetters>,
+    /// Letters prepared lately, when the renderer keeps them.
+    recent: Option<Mutex<RecentLetters>>,
 }
 
 /// A letter read, validated and worded: what typst lays out.
@@ -149,7 +150,7 @@ impl Renderer {
             extra_standards: Vec::new(),
             standards,
             force_draft: false,
-            recent: Mutex::default(),
+            recent: None,
         })
     }
 
@@ -159,16 +160,32 @@ impl Renderer {
         self.paper = paper;
         self.standards = crate::world::pdf_standards(extra).map_err(SetupError::Standards)?;
         self.extra_standards = extra.to_vec();
-        // Letters worded for other settings are no longer what they would be.
-        self.recent = Mutex::default();
+        self.forget_letters();
         Ok(self)
     }
 
     /// Renders every letter as a draft, whatever its `status`.
     pub fn with_draft(mut self, draft: bool) -> Self {
         self.force_draft = draft;
-        self.recent = Mutex::default();
+        self.forget_letters();
         self
+    }
+
+    /// Keeps the letters it prepares, so that one prepared again unchanged
+    /// is not parsed and worded again (see [`Renderer::prepare`]): for a
+    /// renderer that renders the same letters again and again, as `watch`
+    /// and `serve` do. A batch or a single render prepares each letter once
+    /// and would only pay for keeping them.
+    pub fn remembering(mut self) -> Self {
+        self.recent = Some(Mutex::default());
+        self
+    }
+
+    /// Letters worded with other settings are not what they would be now.
+    fn forget_letters(&mut self) {
+        if self.recent.is_some() {
+            self.recent = Some(Mutex::default());
+        }
     }
 
     /// The output settings, as text for fingerprints: a letter rendered
@@ -202,24 +219,32 @@ impl Renderer {
 
     /// Reads, validates and words the letter in `finding_path`.
     ///
-    /// A letter whose finding file, and translation if it has one, reads as
-    /// it did when the letter was last prepared is taken from then: its
-    /// source depends only on those texts, on what the renderer holds fixed
-    /// (templates, config, output settings) and, in a draft, on the minute
-    /// its stamp shows, which is compared too. That is a common case in the
-    /// edit-preview loop: `serve` renders every open letter again after a
-    /// save to any of them, and a save without an edit is still a change.
+    /// A [remembering](Renderer::remembering) renderer takes a letter whose
+    /// finding file, and translation if it has one, reads as it did when the
+    /// letter was last prepared from then: its source depends only on those
+    /// texts, on what the renderer holds fixed (templates, config, output
+    /// settings) and, in a draft, on the minute its stamp shows, which is
+    /// compared too. That is a common case in the edit-preview loop: `serve`
+    /// renders every open letter again after a save to any of them, and a
+    /// save without an edit is still a change.
     pub fn prepare(&self, finding_path: &Path) -> Result<Letter, LetterError> {
         let shown = display_path(finding_path);
         let text = read_finding_text(&shown)?;
-        if let Some(letter) = self.recent_letters().recall(finding_path, &text) {
+        let now = crate::wording::now_utc();
+        let Some(recent) = &self.recent else {
+            let finding = self.finding(&shown, text)?;
+            let source = self.worded(finding_path, &finding, &now)?.source;
+            return Ok(Letter { finding: Arc::new(finding), source: source.into() });
+        };
+        // The map is consistent after any panic: entries are inserted whole.
+        let lock = || recent.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(letter) = lock().recall(finding_path, &text) {
             return Ok(letter);
         }
         let finding = self.finding(&shown, text.clone())?;
-        let now = crate::wording::now_utc();
         let worded = self.worded(finding_path, &finding, &now)?;
         let letter = Letter { finding: Arc::new(finding), source: worded.source.into() };
-        self.recent_letters().remember(
+        lock().remember(
             finding_path,
             Remembered {
                 text,
@@ -229,11 +254,6 @@ impl Renderer {
             },
         );
         Ok(letter)
-    }
-
-    fn recent_letters(&self) -> std::sync::MutexGuard<'_, RecentLetters> {
-        // The map is consistent after any panic: entries are inserted whole.
-        self.recent.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Validates finding-file text; a letter that will be rendered final
@@ -640,7 +660,7 @@ mod tests {
 
     fn renderer() -> Renderer {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        Renderer::new(Project::discover(root).unwrap()).unwrap()
+        Renderer::new(Project::discover(root).unwrap()).unwrap().remembering()
     }
 
     /// The bilingual sample (the Welsh letter and its English translation),
@@ -679,6 +699,12 @@ mod tests {
         let letter_edited = renderer.prepare(&welsh).unwrap();
         assert!(letter_edited.source.contains("Annwyl iawn"));
         assert!(!translation_edited.source.contains("Annwyl iawn"));
+
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let once = Renderer::new(Project::discover(root).unwrap()).unwrap();
+        let (first, again) = (once.prepare(&welsh).unwrap(), once.prepare(&welsh).unwrap());
+        assert!(!Arc::ptr_eq(&first.source, &again.source), "only a remembering renderer keeps");
+        assert_eq!(first.source, again.source);
 
         let renderer = renderer.with_output(Paper::Letter, &[]).unwrap();
         assert!(renderer.prepare(&welsh).unwrap().source.contains("us-letter"));

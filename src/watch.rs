@@ -264,7 +264,11 @@ fn load(
     project: &impl Fn() -> Result<Project, String>,
     on_update: &mut dyn FnMut(Update<'_>),
 ) -> Option<Renderer> {
-    let loaded = project().and_then(|p| Renderer::new(p).map_err(|e: SetupError| e.to_string()));
+    // Rendering the same letters again and again: an unchanged one is not
+    // parsed and worded again.
+    let loaded = project().and_then(|p| {
+        Renderer::new(p).map(Renderer::remembering).map_err(|e: SetupError| e.to_string())
+    });
     match loaded {
         Ok(renderer) => Some(renderer),
         Err(message) => {
