@@ -547,8 +547,9 @@ struct Worded {
 /// come out the same.
 ///
 /// Bounded like the templates' prose cache: emptied when it holds more than
-/// [`RecentLetters::LIMIT`] bytes of text, so a batch, which prepares each
-/// letter once, only passes through it.
+/// [`RecentLetters::LIMIT`] bytes of text (some twenty letters like the
+/// demo), so a long `serve` session over a large folder cannot grow it
+/// without end.
 #[derive(Default)]
 struct RecentLetters {
     by_path: HashMap<PathBuf, Remembered>,
@@ -577,7 +578,8 @@ impl RecentLetters {
     const LIMIT: usize = 1 << 20;
 
     /// The letter at `path` as last prepared, if it would come out the same
-    /// now that its finding file reads `text`.
+    /// now that its finding file reads `text`. A translation is read again to
+    /// be compared (under the lock: few letters have one, and it is small).
     fn recall(&self, path: &Path, text: &str) -> Option<Letter> {
         let remembered = self.by_path.get(path)?;
         let unchanged = remembered.text == text
