@@ -21,7 +21,7 @@ use letterpress::markdown::{self, MarkdownOptions};
 use letterpress::project::Project;
 use letterpress::render::Renderer;
 use letterpress::template::{Output, Templates};
-use letterpress::world::{FilePool, Typesetter};
+use letterpress::world::{FilePool, PageImages, PngCompression, Typesetter};
 use typst::foundations::Datetime;
 
 mod floor;
@@ -116,12 +116,18 @@ fn main() {
                 world.export(&document, &standards).unwrap();
             }),
         );
-        report(
-            &format!("{label}: PNG pages at 144 dpi (all {} pages)", document.pages().len()),
-            time(runs.min(10), || {
-                letterpress::world::png_pages(&document, 2.0, &[]).unwrap();
-            }),
-        );
+        for (what, compression) in [
+            ("compressed fast (serve)", PngCompression::Fast),
+            ("small (render --png)", PngCompression::Small),
+        ] {
+            let images = PageImages { pixels_per_point: 2.0, compression };
+            report(
+                &format!("{label}: PNG pages at 144 dpi, {what}, all {}", document.pages().len()),
+                time(runs.min(10), || {
+                    letterpress::world::png_pages(&document, images, &[]).unwrap();
+                }),
+            );
+        }
     }
 
     println!();

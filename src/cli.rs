@@ -22,6 +22,7 @@ use crate::diagnostic::{FileProblems, display_path};
 use crate::project::Project;
 use crate::render::{LetterError, Paper, Renderer};
 use crate::watch;
+use crate::world::{PageImages, PngCompression};
 use typst_pdf::PdfStandard;
 
 /// Turns inspection findings (TOML + Markdown) into formal letters as PDF.
@@ -182,9 +183,10 @@ pub enum Command {
     },
 }
 
-/// Resolution of `render --png`: 2 pixels per point is 144 dpi, sharp on
-/// screens and in a README.
-const PNG_PIXELS_PER_POINT: f64 = 2.0;
+/// The page images of `render --png`: 2 pixels per point is 144 dpi, sharp
+/// on screens and in a README; they are kept as files, so compressed small.
+const PAGE_IMAGES: PageImages =
+    PageImages { pixels_per_point: 2.0, compression: PngCompression::Small };
 
 /// Exit code for input the letter cannot be made from.
 const EXIT_INVALID: u8 = 1;
@@ -357,12 +359,10 @@ fn render(
         Err(err) => return report(&err),
     };
     let outputs = if png {
-        renderer.pdf_and_pages_of(finding, &letter, PNG_PIXELS_PER_POINT, &[]).map(
-            |(pdf, pages)| {
-                let count = pages.len();
-                (pdf, count, pages)
-            },
-        )
+        renderer.pdf_and_pages_of(finding, &letter, PAGE_IMAGES, &[]).map(|(pdf, pages)| {
+            let count = pages.len();
+            (pdf, count, pages)
+        })
     } else {
         renderer.pdf_of(finding, &letter).map(|rendered| (rendered.pdf, rendered.pages, Vec::new()))
     };

@@ -16,7 +16,7 @@ use crate::finding::{Finding, Status};
 use crate::owners::{Owners, SOURCES_FILE};
 use crate::project::Project;
 use crate::template::{Output, TemplateError, Templates};
-use crate::world::{FilePool, PagePng, Typesetter, TypstError};
+use crate::world::{FilePool, PageImages, PagePng, Typesetter, TypstError};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfStandard, PdfStandards};
 
@@ -451,11 +451,11 @@ impl Renderer {
     pub fn pdf_and_pages(
         &self,
         finding_path: &Path,
-        pixels_per_point: f64,
+        images: PageImages,
         earlier: &[PagePng],
     ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
         let letter = self.prepare(finding_path)?;
-        self.pdf_and_pages_of(finding_path, &letter, pixels_per_point, earlier)
+        self.pdf_and_pages_of(finding_path, &letter, images, earlier)
     }
 
     /// [`Renderer::pdf_and_pages`] of a prepared letter.
@@ -463,11 +463,11 @@ impl Renderer {
         &self,
         finding_path: &Path,
         letter: &Letter,
-        pixels_per_point: f64,
+        images: PageImages,
         earlier: &[PagePng],
     ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
         let (pdf, document) = self.laid_out(finding_path, letter)?;
-        let pages = crate::world::png_pages(&document, pixels_per_point, earlier)
+        let pages = crate::world::png_pages(&document, images, earlier)
             .map_err(|report| LetterError::Typst(TypstError { report }))?;
         Ok((pdf, pages))
     }

@@ -45,11 +45,13 @@ use crate::batch::{self, BatchError};
 use crate::project::Project;
 use crate::render::LetterError;
 use crate::watch::{Update, Waker, Watch, WatchError};
-use crate::world::PagePng;
+use crate::world::{PageImages, PagePng, PngCompression};
 
-/// Resolution of the page images: 2 pixels per point (144 dpi) stays sharp
-/// on high-density screens.
-const PIXELS_PER_POINT: f64 = 2.0;
+/// The page images: 2 pixels per point (144 dpi) stays sharp on
+/// high-density screens; each is shown once, on this machine, so it is
+/// compressed fast rather than small.
+const PAGE_IMAGES: PageImages =
+    PageImages { pixels_per_point: 2.0, compression: PngCompression::Fast };
 
 /// How often an idle event stream sends a comment: writing to a closed tab's
 /// connection fails, which ends the thread that served it.
@@ -137,7 +139,7 @@ pub fn serve(
                             good.pages.into_iter().map(|p| p.png).collect()
                         });
                     renderer
-                        .pdf_and_pages(&letter.path, PIXELS_PER_POINT, &earlier)
+                        .pdf_and_pages(&letter.path, PAGE_IMAGES, &earlier)
                         .map_err(|err| error_text(&err))
                 }
                 Update::Broken(message) => Err(format!("error: {message}")),
