@@ -117,12 +117,12 @@ fn main() {
             }),
         );
         for (what, compression) in [
-            ("compressed fast (serve)", PngCompression::Fast),
+            ("fast (serve)", PngCompression::Fast),
             ("small (render --png)", PngCompression::Small),
         ] {
             let images = PageImages { pixels_per_point: 2.0, compression };
             report(
-                &format!("{label}: PNG pages at 144 dpi, {what}, all {}", document.pages().len()),
+                &format!("{label}: {} PNG pages at 144 dpi, {what}", document.pages().len()),
                 time(runs.min(10), || {
                     letterpress::world::png_pages(&document, images, &[]).unwrap();
                 }),
