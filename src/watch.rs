@@ -3,7 +3,10 @@
 //! The finding file, the project's templates, `letterpress.toml` and the
 //! project's fonts are watched (their folders, so editors that save by
 //! renaming a new file into place are seen too). A burst of events from one
-//! save is folded into one render. A change to the finding re-renders with
+//! save is folded into one render: the render starts as soon as an event
+//! says the save is complete (the file closed after writing, or renamed into
+//! place), or after a short quiet spell when none does (a backup being made,
+//! or a platform that does not report closing). A change to the finding re-renders with
 //! the same [`Renderer`]; a change to templates, config or fonts rebuilds it
 //! first (as zola tells content from template changes). The process stays
 //! alive between renders, so typst's caches make a re-render after a small
@@ -28,7 +31,8 @@ use notify::{RecursiveMode, Watcher as _};
 use crate::project::{CONFIG_FILE, Project};
 use crate::render::{Renderer, SetupError};
 
-/// How long to wait for the rest of an editor's save burst.
+/// How long to wait for the rest of an editor's save burst, unless an event
+/// says the save is complete (see [`relevant`]).
 const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// What a watched input change means.
@@ -175,15 +179,19 @@ impl Watch {
             if let Some(renderer) = &renderer {
                 on_update(Update::Render { renderer, seen });
             }
-            // Wait for a change to an input, then for the rest of its burst.
+            // Wait for a change to an input, then for the rest of its burst
+            // unless the save is known to be complete.
             let classify = |path: &Path| change_of(path, &translations);
-            let mut change = None;
-            while change.is_none() {
-                change = relevant(self.signals.recv(), &classify)?;
+            let mut seen_change = Seen::default();
+            while seen_change.change.is_none() {
+                seen_change = relevant(self.signals.recv(), &classify)?;
             }
             seen = Instant::now();
-            while let Ok(signal) = self.signals.recv_timeout(DEBOUNCE) {
-                change = change.max(relevant(Ok(signal), &classify)?);
+            let mut change = seen_change.change;
+            while !seen_change.complete {
+                let Ok(signal) = self.signals.recv_timeout(DEBOUNCE) else { break };
+                seen_change = relevant(Ok(signal), &classify)?;
+                change = change.max(seen_change.change);
             }
             if change == Some(Change::Project) || renderer.is_none() {
                 renderer = load(&project, on_update);
@@ -243,21 +251,46 @@ impl Translations {
     }
 }
 
-/// The change an event means for the letter, if any.
+/// What one signal means for the letter.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Seen {
+    /// The change, if the signal concerns an input.
+    change: Option<Change>,
+    /// Whether an input is now whole, so the rest of the burst need not be
+    /// waited for: it was closed after writing (Linux reports that), or
+    /// renamed into place, as editors that save atomically do; or the
+    /// signal is a wake-up.
+    complete: bool,
+}
+
+/// What a signal means for the letter. An input still being written, or
+/// renamed away (an editor keeping a backup), is a change but not
+/// complete: its new version may not be there yet.
 fn relevant(
     signal: Result<Signal, mpsc::RecvError>,
     classify: &impl Fn(&Path) -> Option<Change>,
-) -> Result<Option<Change>, WatchError> {
+) -> Result<Seen, WatchError> {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
     let event = match signal {
         Ok(Signal::Fs(event)) => event?,
         // Render again as after an edit: the renderer is still current.
-        Ok(Signal::Wake) => return Ok(Some(Change::Finding)),
+        Ok(Signal::Wake) => return Ok(Seen { change: Some(Change::Finding), complete: true }),
         Err(_) => return Err(WatchError::Project("the file watcher stopped".into())),
     };
-    if event.kind.is_access() {
-        return Ok(None);
-    }
-    Ok(event.paths.iter().filter_map(|path| classify(path)).max())
+    let whole = match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Modify(ModifyKind::Name(RenameMode::To)) => event.paths.first(),
+        // From the old path to the new one: only the new one is whole.
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => event.paths.last(),
+        // Opening or reading a file (as rendering does) changes nothing.
+        EventKind::Access(_) => return Ok(Seen::default()),
+        _ => None,
+    };
+    Ok(Seen {
+        change: event.paths.iter().filter_map(|path| classify(path)).max(),
+        complete: whole.and_then(|path| classify(path)).is_some(),
+    })
 }
 
 fn load(
@@ -275,5 +308,56 @@ fn load(
             on_update(Update::Broken(&message));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind, RenameMode};
+
+    /// What `kind` on `paths` means when only `letter.toml` is an input.
+    fn seen(kind: EventKind, paths: &[&str]) -> Seen {
+        let event = paths.iter().fold(notify::Event::new(kind), |e, p| e.add_path(p.into()));
+        let classify = |path: &Path| (path == Path::new("letter.toml")).then_some(Change::Finding);
+        relevant(Ok(Signal::Fs(Ok(event))), &classify).unwrap()
+    }
+
+    #[test]
+    fn a_save_is_complete_once_the_letter_is_closed_or_renamed_into_place() {
+        let changed = |complete| Seen { change: Some(Change::Finding), complete };
+        let name = |mode| EventKind::Modify(ModifyKind::Name(mode));
+        // Written in place: complete when closed after writing.
+        assert_eq!(
+            seen(EventKind::Modify(ModifyKind::Data(DataChange::Any)), &["letter.toml"]),
+            changed(false)
+        );
+        assert_eq!(
+            seen(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["letter.toml"]),
+            changed(true)
+        );
+        // Saved atomically: written elsewhere, then renamed into place.
+        assert_eq!(seen(name(RenameMode::To), &["letter.toml"]), changed(true));
+        assert_eq!(
+            seen(name(RenameMode::Both), &[".letter.toml.tmp", "letter.toml"]),
+            changed(true)
+        );
+        // Renamed away to keep a backup, then created again: not there yet.
+        assert_eq!(seen(name(RenameMode::From), &["letter.toml"]), changed(false));
+        assert_eq!(seen(name(RenameMode::Both), &["letter.toml", "letter.toml~"]), changed(false));
+        assert_eq!(seen(EventKind::Create(CreateKind::File), &["letter.toml"]), changed(false));
+        // Reading the letter, or writing another file, is no change.
+        assert_eq!(
+            seen(EventKind::Access(AccessKind::Open(AccessMode::Any)), &["letter.toml"]),
+            Seen::default()
+        );
+        assert_eq!(
+            seen(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["out.pdf"]),
+            Seen::default()
+        );
+        // A caller's wake-up renders at once.
+        let wake = relevant(Ok(Signal::Wake), &|_: &Path| None).unwrap();
+        assert_eq!(wake, changed(true));
     }
 }
