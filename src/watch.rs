@@ -6,11 +6,11 @@
 //! save is folded into one render: the render starts as soon as an event
 //! says the save is complete (the file closed after writing, or renamed into
 //! place), or after a short quiet spell when none does (a backup being made,
-//! or a platform that does not report closing). A change to the finding re-renders with
-//! the same [`Renderer`]; a change to templates, config or fonts rebuilds it
-//! first (as zola tells content from template changes). The process stays
-//! alive between renders, so typst's caches make a re-render after a small
-//! edit several times faster than the first.
+//! or a platform that does not report closing). A change to the finding
+//! re-renders with the same [`Renderer`]; a change to templates, config or
+//! fonts rebuilds it first (as zola tells content from template changes).
+//! The process stays alive between renders, so typst's caches make a
+//! re-render after a small edit several times faster than the first.
 //!
 //! A bilingual letter's translation is watched too, wherever it is kept,
 //! and followed when the letter names another; in folder mode, so is every
