@@ -193,6 +193,11 @@ impl Watch {
                 seen_change = relevant(Ok(signal), &classify)?;
                 change = change.max(seen_change.change);
             }
+            // What has already arrived belongs to the same save (a rename
+            // comes as several events, a chmod may follow the write).
+            while let Ok(signal) = self.signals.try_recv() {
+                change = change.max(relevant(Ok(signal), &classify)?.change);
+            }
             if change == Some(Change::Project) || renderer.is_none() {
                 renderer = load(&project, on_update);
             }
@@ -259,7 +264,8 @@ struct Seen {
     /// Whether an input is now whole, so the rest of the burst need not be
     /// waited for: it was closed after writing (Linux reports that), or
     /// renamed into place, as editors that save atomically do; or the
-    /// signal is a wake-up.
+    /// signal is a wake-up. An empty file is not whole: a program that
+    /// empties a file and then writes it again closes it in between.
     complete: bool,
 }
 
@@ -287,9 +293,10 @@ fn relevant(
         EventKind::Access(_) => return Ok(Seen::default()),
         _ => None,
     };
+    let emptied = |path: &Path| std::fs::metadata(path).is_ok_and(|m| m.len() == 0);
     Ok(Seen {
         change: event.paths.iter().filter_map(|path| classify(path)).max(),
-        complete: whole.and_then(|path| classify(path)).is_some(),
+        complete: whole.is_some_and(|path| classify(path).is_some() && !emptied(path)),
     })
 }
 
@@ -356,6 +363,14 @@ mod tests {
             seen(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["out.pdf"]),
             Seen::default()
         );
+        // Emptied, to be written again: not whole yet.
+        let dir = tempfile::tempdir().unwrap();
+        let emptied = dir.path().join("letter.toml");
+        std::fs::write(&emptied, "").unwrap();
+        let classify = |path: &Path| (path == emptied).then_some(Change::Finding);
+        let closed = notify::Event::new(EventKind::Access(AccessKind::Close(AccessMode::Write)))
+            .add_path(emptied.clone());
+        assert_eq!(relevant(Ok(Signal::Fs(Ok(closed))), &classify).unwrap(), changed(false));
         // A caller's wake-up renders at once.
         let wake = relevant(Ok(Signal::Wake), &|_: &Path| None).unwrap();
         assert_eq!(wake, changed(true));
