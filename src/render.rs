@@ -121,7 +121,7 @@ pub struct Renderer {
 
 /// A letter read, validated and worded: what typst lays out.
 #[derive(Clone)]
-pub struct Letter {
+pub struct PreparedLetter {
     /// The finding file.
     pub finding: Arc<Finding>,
     /// The typst source the wording template made of it (and of its
@@ -227,14 +227,14 @@ impl Renderer {
     /// compared too. That is a common case in the edit-preview loop: `serve`
     /// renders every open letter again after a save to any of them, and a
     /// save without an edit is still a change.
-    pub fn prepare(&self, finding_path: &Path) -> Result<Letter, LetterError> {
+    pub fn prepare(&self, finding_path: &Path) -> Result<PreparedLetter, LetterError> {
         let shown = display_path(finding_path);
         let text = read_finding_text(&shown)?;
         let now = crate::wording::now_utc();
         let Some(recent) = &self.recent else {
             let finding = self.finding(&shown, text)?;
             let source = self.worded(finding_path, &finding, &now)?.source;
-            return Ok(Letter { finding: Arc::new(finding), source: source.into() });
+            return Ok(PreparedLetter { finding: Arc::new(finding), source: source.into() });
         };
         // The map is consistent after any panic: entries are inserted whole.
         let lock = || recent.lock().unwrap_or_else(|e| e.into_inner());
@@ -243,7 +243,7 @@ impl Renderer {
         }
         let finding = self.finding(&shown, text.clone())?;
         let worded = self.worded(finding_path, &finding, &now)?;
-        let letter = Letter { finding: Arc::new(finding), source: worded.source.into() };
+        let letter = PreparedLetter { finding: Arc::new(finding), source: worded.source.into() };
         lock().remember(
             finding_path,
             Remembered {
@@ -397,7 +397,11 @@ impl Renderer {
 
     /// Produces the PDF of a prepared letter; `finding_path` names it in
     /// diagnostics.
-    pub fn pdf_of(&self, finding_path: &Path, letter: &Letter) -> Result<Rendered, LetterError> {
+    pub fn pdf_of(
+        &self,
+        finding_path: &Path,
+        letter: &PreparedLetter,
+    ) -> Result<Rendered, LetterError> {
         let (pdf, document) = self.laid_out(finding_path, letter)?;
         Ok(Rendered { pdf, pages: document.pages().len() })
     }
@@ -406,7 +410,7 @@ impl Renderer {
     fn laid_out(
         &self,
         finding_path: &Path,
-        letter: &Letter,
+        letter: &PreparedLetter,
     ) -> Result<(Vec<u8>, PagedDocument), LetterError> {
         let name = format!("{} (generated)", display_path(finding_path).display());
         let world =
@@ -462,7 +466,7 @@ impl Renderer {
     pub fn pdf_and_pages_of(
         &self,
         finding_path: &Path,
-        letter: &Letter,
+        letter: &PreparedLetter,
         images: PageImages,
         earlier: &[PagePng],
     ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
@@ -563,7 +567,7 @@ struct Remembered {
     translation: Option<(PathBuf, String)>,
     /// The time a draft was stamped with, to the minute.
     stamp: Option<String>,
-    letter: Letter,
+    letter: PreparedLetter,
 }
 
 impl Remembered {
@@ -580,7 +584,7 @@ impl RecentLetters {
     /// The letter at `path` as last prepared, if it would come out the same
     /// now that its finding file reads `text`. A translation is read again to
     /// be compared (under the lock: few letters have one, and it is small).
-    fn recall(&self, path: &Path, text: &str) -> Option<Letter> {
+    fn recall(&self, path: &Path, text: &str) -> Option<PreparedLetter> {
         let remembered = self.by_path.get(path)?;
         let unchanged = remembered.text == text
             && remembered.translation.as_ref().is_none_or(|(path, text)| {
