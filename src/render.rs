@@ -16,7 +16,7 @@ use crate::finding::{Finding, Status};
 use crate::owners::{Owners, SOURCES_FILE};
 use crate::project::Project;
 use crate::template::{Output, TemplateError, Templates};
-use crate::world::{FilePool, PageImages, PagePng, Typesetter, TypstError};
+use crate::world::{FilePool, LetterWorld, PageImages, PagePng, Typesetter, TypstError};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfStandard, PdfStandards};
 
@@ -402,22 +402,25 @@ impl Renderer {
         finding_path: &Path,
         letter: &PreparedLetter,
     ) -> Result<Rendered, LetterError> {
-        let (pdf, document) = self.laid_out(finding_path, letter)?;
-        Ok(Rendered { pdf, pages: document.pages().len() })
+        self.laid_out(finding_path, letter, |world, document| {
+            let pdf = world.export(&document, &self.standards)?;
+            Ok(Rendered { pdf, pages: document.pages().len() })
+        })
     }
 
-    /// Lays a prepared letter out once: the PDF and the pages.
-    fn laid_out(
+    /// Lays a prepared letter out once and hands its world (to export from)
+    /// and pages to `then`.
+    fn laid_out<T>(
         &self,
         finding_path: &Path,
         letter: &PreparedLetter,
-    ) -> Result<(Vec<u8>, PagedDocument), LetterError> {
+        then: impl FnOnce(&LetterWorld<'_>, PagedDocument) -> Result<T, LetterError>,
+    ) -> Result<T, LetterError> {
         let name = format!("{} (generated)", display_path(finding_path).display());
         let world =
             self.typesetter().world(&self.files, letter.source.clone(), letter.finding.date, &name);
         let document = world.layout()?;
-        let pdf = world.export(&document, &self.standards)?;
-        Ok((pdf, document))
+        then(&world, document)
     }
 
     /// A warning when a letter of `pages` pages is longer than the project's
@@ -462,7 +465,9 @@ impl Renderer {
         self.pdf_and_pages_of(finding_path, &letter, images, earlier)
     }
 
-    /// [`Renderer::pdf_and_pages`] of a prepared letter.
+    /// [`Renderer::pdf_and_pages`] of a prepared letter. The PDF is exported
+    /// while the page images are drawn: after a small edit only one page is
+    /// drawn again, so one core would otherwise wait.
     pub fn pdf_and_pages_of(
         &self,
         finding_path: &Path,
@@ -470,10 +475,15 @@ impl Renderer {
         images: PageImages,
         earlier: &[PagePng],
     ) -> Result<(Vec<u8>, Vec<PagePng>), LetterError> {
-        let (pdf, document) = self.laid_out(finding_path, letter)?;
-        let pages = crate::world::png_pages(&document, images, earlier)
-            .map_err(|report| LetterError::Typst(TypstError { report }))?;
-        Ok((pdf, pages))
+        self.laid_out(finding_path, letter, |world, document| {
+            let (pdf, pages) = std::thread::scope(|scope| {
+                let pages = scope.spawn(|| crate::world::png_pages(&document, images, earlier));
+                let pdf = world.export(&document, &self.standards);
+                (pdf, pages.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            let pdf = pdf?;
+            Ok((pdf, pages.map_err(|report| LetterError::Typst(TypstError { report }))?))
+        })
     }
 
     /// Renders the letter in `finding_path` and writes its PDF to
