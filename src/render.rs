@@ -1,7 +1,9 @@
 //! One letter end to end: finding file → wording → typst → PDF file.
 //!
 //! A [`Renderer`] holds what all letters of a project share (the parsed
-//! templates, the fonts), so rendering many letters parses each only once.
+//! templates, the fonts), so rendering many letters parses each only once;
+//! one that renders the same letters again and again (`watch`, `serve`) also
+//! keeps each letter as last worded, so an unchanged one is not worded again.
 //! PDFs are written to a temporary file beside the target and renamed into
 //! place, so a failed or interrupted render never leaves a partial PDF and an
 //! existing PDF is only replaced by a complete one.
