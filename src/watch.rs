@@ -332,6 +332,16 @@ mod tests {
     }
 
     #[test]
+    fn the_renderer_watching_keeps_unchanged_letters() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let project = || Project::discover(root).map_err(|e| e.to_string());
+        let renderer = load(&project, &mut |_| {}).expect("the demo project loads");
+        let demo = root.join("letters/cafcass-greater-london.toml");
+        let (first, again) = (renderer.prepare(&demo).unwrap(), renderer.prepare(&demo).unwrap());
+        assert!(std::sync::Arc::ptr_eq(&first.source, &again.source), "worded again");
+    }
+
+    #[test]
     fn a_save_is_complete_once_the_letter_is_closed_or_renamed_into_place() {
         let changed = |complete| Seen { change: Some(Change::Finding), complete };
         let name = |mode| EventKind::Modify(ModifyKind::Name(mode));
