@@ -221,12 +221,12 @@ impl Renderer {
 
     /// Reads, validates and words the letter in `finding_path`.
     ///
-    /// A [remembering](Renderer::remembering) renderer takes a letter whose
-    /// finding file, and translation if it has one, reads as it did when the
-    /// letter was last prepared from then: its source depends only on those
-    /// texts, on what the renderer holds fixed (templates, config, output
-    /// settings) and, in a draft, on the minute its stamp shows, which is
-    /// compared too. That is a common case in the edit-preview loop: `serve`
+    /// A [remembering](Renderer::remembering) renderer does not word a
+    /// letter again while its finding file, and its translation if it has
+    /// one, read as they did when it was last prepared: its source depends
+    /// only on those texts, on what the renderer holds fixed (templates,
+    /// config, output settings) and, in a draft, on the minute its stamp
+    /// shows, which is compared too. That is a common case in the edit-preview loop: `serve`
     /// renders every open letter again after a save to any of them, and a
     /// save without an edit is still a change.
     pub fn prepare(&self, finding_path: &Path) -> Result<PreparedLetter, LetterError> {
@@ -240,7 +240,7 @@ impl Renderer {
         };
         // The map is consistent after any panic: entries are inserted whole.
         let lock = || recent.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(letter) = lock().recall(finding_path, &text) {
+        if let Some(letter) = lock().recall(finding_path, &text, &now) {
             return Ok(letter);
         }
         let finding = self.finding(&shown, text.clone())?;
@@ -594,15 +594,16 @@ impl RecentLetters {
     const LIMIT: usize = 1 << 20;
 
     /// The letter at `path` as last prepared, if it would come out the same
-    /// now that its finding file reads `text`. A translation is read again to
-    /// be compared (under the lock: few letters have one, and it is small).
-    fn recall(&self, path: &Path, text: &str) -> Option<PreparedLetter> {
+    /// now that its finding file reads `text` and the time is `now`. A
+    /// translation is read again to be compared (under the lock: few letters
+    /// have one, and it is small).
+    fn recall(&self, path: &Path, text: &str, now: &str) -> Option<PreparedLetter> {
         let remembered = self.by_path.get(path)?;
         let unchanged = remembered.text == text
             && remembered.translation.as_ref().is_none_or(|(path, text)| {
                 std::fs::read_to_string(path).is_ok_and(|now| now == *text)
             })
-            && remembered.stamp.as_ref().is_none_or(|stamp| *stamp == crate::wording::now_utc());
+            && remembered.stamp.as_deref().is_none_or(|stamp| stamp == now);
         unchanged.then(|| remembered.letter.clone())
     }
 
@@ -742,11 +743,14 @@ mod tests {
             letter: letter.clone(),
         };
         let mut recent = RecentLetters::default();
+        let now = "2011-03-14 09:31 UTC";
         recent.remember(&welsh, remembered(None));
-        assert!(recent.recall(&welsh, &text).is_some());
-        assert!(recent.recall(&welsh, "another text").is_none());
+        assert!(recent.recall(&welsh, &text, now).is_some());
+        assert!(recent.recall(&welsh, "another text", now).is_none());
+        recent.remember(&welsh, remembered(Some(now)));
+        assert!(recent.recall(&welsh, &text, now).is_some(), "the same minute's stamp is kept");
         recent.remember(&welsh, remembered(Some("2011-03-14 09:30 UTC")));
-        assert!(recent.recall(&welsh, &text).is_none(), "a stale draft stamp was reused");
+        assert!(recent.recall(&welsh, &text, now).is_none(), "a stale draft stamp was reused");
     }
 
     #[test]
@@ -766,7 +770,7 @@ mod tests {
             recent.remember(&path, remembered);
             assert!(recent.bytes <= RecentLetters::LIMIT);
             assert_eq!(recent.bytes, recent.by_path.values().map(Remembered::bytes).sum::<usize>());
-            assert!(recent.recall(&path, &text).is_some(), "the newest letter is kept");
+            assert!(recent.recall(&path, &text, "now").is_some(), "the newest letter is kept");
         }
     }
 
