@@ -179,12 +179,13 @@ pub struct PageImages {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PngCompression {
     /// For images shown once and replaced, as in the live preview: fdeflate
-    /// with the "up" filter, 3–4.5 ms a page; a grey page's image is
+    /// with the "up" filter, 2.4–3.3 ms a page; a grey page's image is
     /// smaller than tiny-skia's, a coloured one's about twice as large.
     Fast,
     /// For images kept as files: zlib level 6, unfiltered (which compresses
-    /// black text on white better than the filters), 6–18 ms a page; a grey
-    /// page's image is about half the size of tiny-skia's.
+    /// black text on white better than the filters), 5.5–11 ms a page; a
+    /// grey page's image is about half the size of tiny-skia's, a coloured
+    /// one's about the same.
     Small,
 }
 
