@@ -85,7 +85,8 @@ pub enum Command {
         #[command(flatten)]
         output_args: OutputArgs,
     },
-    /// Re-render a letter whenever its finding file, templates, config or fonts change.
+    /// Re-render a letter whenever its finding file, templates, config, fonts or
+    /// signature images change.
     ///
     /// Example: letterpress watch letters/cafcass-greater-london.toml -o out/
     Watch {

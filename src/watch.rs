@@ -14,7 +14,7 @@
 //!
 //! A bilingual letter's translation is watched too, wherever it is kept,
 //! and followed when the letter names another; in folder mode, so is every
-//! letter's.
+//! letter's. So are the signature images `letterpress.toml` names.
 //!
 //! The watched letter may also be a folder of finding files (the preview's
 //! folder mode): a change to any of them counts as a change to the letter,
@@ -136,9 +136,10 @@ impl Watch {
                 watcher.watch(&root.join(dir), RecursiveMode::Recursive)?;
             }
         }
-        // A bilingual letter's other version may live in another folder.
-        let mut translations = Translations::default();
-        let change_of = |path: &Path, translations: &Translations| -> Option<Change> {
+        // A bilingual letter's other version, or a signature image, may live
+        // in another folder.
+        let mut outside = OutsideInputs::default();
+        let change_of = |path: &Path, outside: &OutsideInputs| -> Option<Change> {
             if path == root.join(CONFIG_FILE)
                 || path.starts_with(root.join("templates"))
                 || path.starts_with(root.join("fonts"))
@@ -153,7 +154,7 @@ impl Watch {
                         // translation (a bilingual letter holds both).
                         path.parent() == letter.parent()
                     })
-                || translations.files.contains(path)
+                || outside.files.contains(path)
             {
                 Some(Change::Finding)
             } else {
@@ -165,6 +166,8 @@ impl Watch {
         let mut seen = Instant::now();
         let covered = |dir: &Path| {
             dir == root
+                || dir.starts_with(root.join("templates"))
+                || dir.starts_with(root.join("fonts"))
                 || if folder { dir.starts_with(&letter) } else { Some(dir) == letter.parent() }
         };
         loop {
@@ -175,13 +178,16 @@ impl Watch {
             } else {
                 vec![letter.clone()]
             };
-            translations.follow(letters, covered, &mut watcher);
+            let signatures = renderer.iter().flat_map(|renderer| {
+                renderer.project().config.signatures.values().map(|image| root.join(image))
+            });
+            outside.follow(letters, signatures, covered, &mut watcher);
             if let Some(renderer) = &renderer {
                 on_update(Update::Render { renderer, seen });
             }
             // Wait for a change to an input, then for the rest of its burst
             // unless the save is known to be complete.
-            let classify = |path: &Path| change_of(path, &translations);
+            let classify = |path: &Path| change_of(path, &outside);
             let mut seen_change = Seen::default();
             while seen_change.change.is_none() {
                 seen_change = relevant(self.signals.recv(), &classify)?;
@@ -206,35 +212,37 @@ impl Watch {
     }
 }
 
-/// The other versions of the watched bilingual letters, watched wherever
-/// they are kept.
+/// Inputs of the letter that may be kept outside the folders watched anyway:
+/// the other versions of the watched bilingual letters, and the project's
+/// signature images. Each is watched wherever it is kept.
 #[derive(Default)]
-struct Translations {
-    /// The files the letters name now.
+struct OutsideInputs {
+    /// The files now.
     files: BTreeSet<PathBuf>,
     /// The folders watched for them that no other watch covers.
     folders: BTreeSet<PathBuf>,
 }
 
-impl Translations {
-    /// Follows the translations `letters` name now, moving the extra
-    /// watches to where they are. No extra watch is added on a folder
-    /// `covered` says is watched already (unwatching it later would stop
-    /// that watch too). A folder that cannot be watched is left out: the
-    /// render reports a missing translation itself.
+impl OutsideInputs {
+    /// Follows the translations `letters` name now and the `signatures`
+    /// images, moving the extra watches to where they are. No extra watch is
+    /// added on a folder `covered` says is watched already (unwatching it
+    /// later would stop that watch too). A folder that cannot be watched is
+    /// left out: the render reports a missing file itself.
     fn follow(
         &mut self,
         letters: impl IntoIterator<Item = PathBuf>,
+        signatures: impl IntoIterator<Item = PathBuf>,
         covered: impl Fn(&Path) -> bool,
         watcher: &mut impl notify::Watcher,
     ) {
-        self.files = letters
-            .into_iter()
-            .filter_map(|letter| {
-                let text = std::fs::read_to_string(&letter).ok()?;
-                let path = crate::finding::translation_named(&letter, &text)?;
-                Some(std::fs::canonicalize(&path).unwrap_or(path))
-            })
+        let translations = letters.into_iter().filter_map(|letter| {
+            let text = std::fs::read_to_string(&letter).ok()?;
+            crate::finding::translation_named(&letter, &text)
+        });
+        self.files = translations
+            .chain(signatures)
+            .map(|path| std::fs::canonicalize(&path).unwrap_or(path))
             .collect();
         let wanted: BTreeSet<PathBuf> = self
             .files

@@ -98,3 +98,30 @@ fn watch_bilingual(welsh: &str, translation: &str) {
         pdf_text(&pdf).contains("Dear Dr Douglas")
     });
 }
+
+#[test]
+fn replacing_a_signature_image_rerenders_the_letter() {
+    let project = project_copy();
+    let image = project.path().join("signatures/hunt.png");
+    std::fs::create_dir_all(image.parent().unwrap()).unwrap();
+    std::fs::copy(repo().join("docs/demo-page-1.png"), &image).unwrap();
+    let config = project.path().join("letterpress.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[signatures]\n\"Stephen Hunt\" = \"signatures/hunt.png\"\n");
+    std::fs::write(&config, text).unwrap();
+    let pdf = project.path().join("signed.pdf");
+    let _child = KillOnDrop(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
+            .current_dir(project.path())
+            .args(["watch", "letters/cafcass-greater-london.toml", "-o", "signed.pdf"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for("the first render", Duration::from_secs(20), || pdf.exists());
+    let first = std::fs::read(&pdf).unwrap();
+    std::fs::copy(repo().join("docs/serve-preview.png"), &image).unwrap();
+    wait_for("the re-render after the signature image changed", Duration::from_secs(2), || {
+        std::fs::read(&pdf).is_ok_and(|now| now != first)
+    });
+}
