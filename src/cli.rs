@@ -86,7 +86,7 @@ pub enum Command {
         output_args: OutputArgs,
     },
     /// Re-render a letter whenever its finding file, templates, config, fonts or
-    /// signature images change.
+    /// any file its layout read (a signature image) change.
     ///
     /// Example: letterpress watch letters/cafcass-greater-london.toml -o out/
     Watch {

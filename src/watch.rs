@@ -14,7 +14,9 @@
 //!
 //! A bilingual letter's translation is watched too, wherever it is kept,
 //! and followed when the letter names another; in folder mode, so is every
-//! letter's. So are the signature images `letterpress.toml` names.
+//! letter's. So is every other project file typst read for the letter (a
+//! signature image, an image the layout uses), as typst-cli watches a
+//! document's dependencies.
 //!
 //! The watched letter may also be a folder of finding files (the preview's
 //! folder mode): a change to any of them counts as a change to the letter,
@@ -136,8 +138,8 @@ impl Watch {
                 watcher.watch(&root.join(dir), RecursiveMode::Recursive)?;
             }
         }
-        // A bilingual letter's other version, or a signature image, may live
-        // in another folder.
+        // A bilingual letter's other version, or a file the layout reads
+        // (a signature image), may live in another folder.
         let mut outside = OutsideInputs::default();
         let change_of = |path: &Path, outside: &OutsideInputs| -> Option<Change> {
             if path == root.join(CONFIG_FILE)
@@ -171,6 +173,9 @@ impl Watch {
                 || if folder { dir.starts_with(&letter) } else { Some(dir) == letter.parent() }
         };
         loop {
+            if let Some(renderer) = &renderer {
+                on_update(Update::Render { renderer, seen });
+            }
             // A folder that cannot be listed has nothing to follow; the
             // preview lists it itself and says why.
             let letters = if folder {
@@ -178,13 +183,8 @@ impl Watch {
             } else {
                 vec![letter.clone()]
             };
-            let signatures = renderer.iter().flat_map(|renderer| {
-                renderer.project().config.signatures.values().map(|image| root.join(image))
-            });
-            outside.follow(letters, signatures, covered, &mut watcher);
-            if let Some(renderer) = &renderer {
-                on_update(Update::Render { renderer, seen });
-            }
+            let read = renderer.iter().flat_map(|renderer| renderer.files().take_read());
+            outside.follow(letters, read, covered, &mut watcher);
             // Wait for a change to an input, then for the rest of its burst
             // unless the save is known to be complete.
             let classify = |path: &Path| change_of(path, &outside);
@@ -213,8 +213,9 @@ impl Watch {
 }
 
 /// Inputs of the letter that may be kept outside the folders watched anyway:
-/// the other versions of the watched bilingual letters, and the project's
-/// signature images. Each is watched wherever it is kept.
+/// the other versions of the watched bilingual letters, and the project files
+/// typst read for them (signature images, images the layout uses). Each is
+/// watched wherever it is kept.
 #[derive(Default)]
 struct OutsideInputs {
     /// The files now.
@@ -224,15 +225,15 @@ struct OutsideInputs {
 }
 
 impl OutsideInputs {
-    /// Follows the translations `letters` name now and the `signatures`
-    /// images, moving the extra watches to where they are. No extra watch is
+    /// Follows the translations `letters` name now and the files typst
+    /// `read` for them, moving the extra watches to where they are. No extra watch is
     /// added on a folder `covered` says is watched already (unwatching it
     /// later would stop that watch too). A folder that cannot be watched is
     /// left out: the render reports a missing file itself.
     fn follow(
         &mut self,
         letters: impl IntoIterator<Item = PathBuf>,
-        signatures: impl IntoIterator<Item = PathBuf>,
+        read: impl IntoIterator<Item = PathBuf>,
         covered: impl Fn(&Path) -> bool,
         watcher: &mut impl notify::Watcher,
     ) {
@@ -241,7 +242,7 @@ impl OutsideInputs {
             crate::finding::translation_named(&letter, &text)
         });
         self.files = translations
-            .chain(signatures)
+            .chain(read)
             .map(|path| std::fs::canonicalize(&path).unwrap_or(path))
             .collect();
         let wanted: BTreeSet<PathBuf> = self

@@ -8,6 +8,7 @@
 //! project (also through symlinks) are denied, so nothing a letter contains
 //! can read other files or reach the network.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -300,6 +301,7 @@ pub struct FilePool {
     canonical_root: PathBuf,
     idle: std::sync::Mutex<Vec<FileStore<ProjectFiles>>>,
     created: std::sync::atomic::AtomicUsize,
+    read: std::sync::Mutex<BTreeSet<PathBuf>>,
 }
 
 impl FilePool {
@@ -310,7 +312,16 @@ impl FilePool {
             canonical_root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
             idle: std::sync::Mutex::new(Vec::new()),
             created: std::sync::atomic::AtomicUsize::new(0),
+            read: std::sync::Mutex::default(),
         }
+    }
+
+    /// The project files typst has read (or looked for) for the letters
+    /// rendered since the last call: what a watcher must watch besides the
+    /// finding files, as typst-cli watches a document's dependencies. Signature
+    /// images and any image the layout uses are among them.
+    pub fn take_read(&self) -> BTreeSet<PathBuf> {
+        std::mem::take(&mut *self.read.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// How many file stores the pool has made: one per letter rendered at
@@ -337,7 +348,13 @@ impl FilePool {
         files
     }
 
-    fn give_back(&self, files: FileStore<ProjectFiles>) {
+    fn give_back(&self, mut files: FileStore<ProjectFiles>) {
+        let (loader, ids) = files.dependencies();
+        let read: Vec<PathBuf> = ids
+            .filter(|id| *id != loader.main && matches!(id.root(), VirtualRoot::Project))
+            .filter_map(|id| loader.root.resolve(id.vpath()).ok())
+            .collect();
+        self.read.lock().unwrap_or_else(|e| e.into_inner()).extend(read);
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(files);
     }
 }

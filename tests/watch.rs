@@ -120,6 +120,13 @@ fn replacing_a_signature_image_rerenders_the_letter() {
     );
     wait_for("the first render", Duration::from_secs(20), || pdf.exists());
     let first = std::fs::read(&pdf).unwrap();
+    // Saved unchanged: typst finds everything in its caches this time, and
+    // what it read must still be known.
+    let modified = || std::fs::metadata(&pdf).and_then(|m| m.modified()).ok();
+    let before = modified();
+    let finding = project.path().join("letters/cafcass-greater-london.toml");
+    std::fs::write(&finding, std::fs::read(&finding).unwrap()).unwrap();
+    wait_for("the render after an unchanged save", Duration::from_secs(2), || modified() != before);
     std::fs::copy(repo().join("docs/serve-preview.png"), &image).unwrap();
     wait_for("the re-render after the signature image changed", Duration::from_secs(2), || {
         std::fs::read(&pdf).is_ok_and(|now| now != first)
