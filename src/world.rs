@@ -301,7 +301,9 @@ pub struct FilePool {
     canonical_root: PathBuf,
     idle: std::sync::Mutex<Vec<FileStore<ProjectFiles>>>,
     created: std::sync::atomic::AtomicUsize,
-    read: std::sync::Mutex<BTreeSet<PathBuf>>,
+    /// Files typst read for letters since [`FilePool::take_read`] was last
+    /// called; kept as ids (cheap to copy), turned into paths only when asked.
+    read: std::sync::Mutex<Vec<FileId>>,
 }
 
 impl FilePool {
@@ -321,7 +323,12 @@ impl FilePool {
     /// finding files, as typst-cli watches a document's dependencies. Signature
     /// images and any image the layout uses are among them.
     pub fn take_read(&self) -> BTreeSet<PathBuf> {
-        std::mem::take(&mut *self.read.lock().unwrap_or_else(|e| e.into_inner()))
+        let read = std::mem::take(&mut *self.read.lock().unwrap_or_else(|e| e.into_inner()));
+        let root = FsRoot::new(self.root.clone());
+        read.into_iter()
+            .filter(|id| matches!(id.root(), VirtualRoot::Project))
+            .filter_map(|id| root.resolve(id.vpath()).ok())
+            .collect()
     }
 
     /// How many file stores the pool has made: one per letter rendered at
@@ -349,12 +356,15 @@ impl FilePool {
     }
 
     fn give_back(&self, mut files: FileStore<ProjectFiles>) {
-        let (loader, ids) = files.dependencies();
-        let read: Vec<PathBuf> = ids
-            .filter(|id| *id != loader.main && matches!(id.root(), VirtualRoot::Project))
-            .filter_map(|id| loader.root.resolve(id.vpath()).ok())
-            .collect();
-        self.read.lock().unwrap_or_else(|e| e.into_inner()).extend(read);
+        {
+            let (loader, ids) = files.dependencies();
+            let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+            for id in ids.filter(|id| *id != loader.main) {
+                if !read.contains(&id) {
+                    read.push(id);
+                }
+            }
+        }
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(files);
     }
 }
