@@ -133,9 +133,11 @@ impl Watch {
                 .watch(letter.parent().unwrap_or(Path::new(".")), RecursiveMode::NonRecursive)?;
         }
         watcher.watch(&root, RecursiveMode::NonRecursive)?;
-        for dir in ["templates", "fonts"] {
-            if root.join(dir).is_dir() {
-                watcher.watch(&root.join(dir), RecursiveMode::Recursive)?;
+        let mut project_dirs = Vec::new();
+        for dir in ["templates", "fonts"].map(|dir| root.join(dir)) {
+            if dir.is_dir() {
+                watcher.watch(&dir, RecursiveMode::Recursive)?;
+                project_dirs.push(dir);
             }
         }
         // A bilingual letter's other version, or a file the layout reads
@@ -168,8 +170,7 @@ impl Watch {
         let mut seen = Instant::now();
         let covered = |dir: &Path| {
             dir == root
-                || dir.starts_with(root.join("templates"))
-                || dir.starts_with(root.join("fonts"))
+                || project_dirs.iter().any(|watched| dir.starts_with(watched))
                 || if folder { dir.starts_with(&letter) } else { Some(dir) == letter.parent() }
         };
         loop {

@@ -132,3 +132,31 @@ fn replacing_a_signature_image_rerenders_the_letter() {
         std::fs::read(&pdf).is_ok_and(|now| now != first)
     });
 }
+
+#[test]
+fn a_layout_in_a_templates_folder_made_while_watching_is_watched_too() {
+    let project = project_copy();
+    let templates = project.path().join("templates");
+    std::fs::remove_dir_all(&templates).unwrap();
+    let pdf = project.path().join("laid-out.pdf");
+    let _child = KillOnDrop(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
+            .current_dir(project.path())
+            .args(["watch", "letters/cafcass-greater-london.toml", "-o", "laid-out.pdf"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for("the first render", Duration::from_secs(20), || pdf.exists());
+    let layout = std::fs::read_to_string(repo().join("templates/layout.typ")).unwrap();
+    let relabelled = |label: &str| layout.replace("\"Page\"", &format!("\"{label}\""));
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(templates.join("layout.typ"), relabelled("Sheet")).unwrap();
+    wait_for("the render with the new layout", Duration::from_secs(2), || {
+        pdf_text(&pdf).contains("Sheet 2 of 6")
+    });
+    std::fs::write(templates.join("layout.typ"), relabelled("Leaf")).unwrap();
+    wait_for("the render after editing it", Duration::from_secs(2), || {
+        pdf_text(&pdf).contains("Leaf 2 of 6")
+    });
+}
