@@ -66,6 +66,22 @@ fn a_translation_kept_in_another_folder_is_watched_too() {
     watch_bilingual("letters/cy/welsh.toml", "../cafcass-greater-london.toml");
 }
 
+/// The demo letter, relative to a project copy.
+const DEMO: &str = "letters/cafcass-greater-london.toml";
+
+/// Runs `letterpress watch finding -o pdf` in `project`, its output
+/// discarded; the process ends when the guard is dropped.
+fn watch_quietly(project: &std::path::Path, finding: &str, pdf: &str) -> KillOnDrop {
+    KillOnDrop(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
+            .current_dir(project)
+            .args(["watch", finding, "-o", pdf])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
 /// Watches a Welsh letter at `welsh` (in the project) whose translation is
 /// the demo, named as `translation`, and checks that saving the demo
 /// re-renders the bilingual PDF.
@@ -82,14 +98,7 @@ fn watch_bilingual(welsh: &str, translation: &str) {
     std::fs::create_dir_all(welsh_path.parent().unwrap()).unwrap();
     std::fs::write(&welsh_path, welsh_text).unwrap();
     let pdf = project.path().join("both.pdf");
-    let _child = KillOnDrop(
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
-            .current_dir(project.path())
-            .args(["watch", welsh, "-o", "both.pdf"])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _child = watch_quietly(project.path(), welsh, "both.pdf");
     wait_for("the first render", Duration::from_secs(20), || {
         pdf.exists() && pdf_text(&pdf).contains("Dear Mr Douglas")
     });
@@ -110,14 +119,7 @@ fn replacing_a_signature_image_rerenders_the_letter() {
     text.push_str("\n[signatures]\n\"Stephen Hunt\" = \"signatures/hunt.png\"\n");
     std::fs::write(&config, text).unwrap();
     let pdf = project.path().join("signed.pdf");
-    let _child = KillOnDrop(
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
-            .current_dir(project.path())
-            .args(["watch", "letters/cafcass-greater-london.toml", "-o", "signed.pdf"])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _child = watch_quietly(project.path(), DEMO, "signed.pdf");
     wait_for("the first render", Duration::from_secs(20), || pdf.exists());
     let first = std::fs::read(&pdf).unwrap();
     // Saved unchanged: typst finds everything in its caches this time, and
@@ -139,14 +141,7 @@ fn a_layout_in_a_templates_folder_made_while_watching_is_watched_too() {
     let templates = project.path().join("templates");
     std::fs::remove_dir_all(&templates).unwrap();
     let pdf = project.path().join("laid-out.pdf");
-    let _child = KillOnDrop(
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
-            .current_dir(project.path())
-            .args(["watch", "letters/cafcass-greater-london.toml", "-o", "laid-out.pdf"])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _child = watch_quietly(project.path(), DEMO, "laid-out.pdf");
     wait_for("the first render", Duration::from_secs(20), || pdf.exists());
     let layout = std::fs::read_to_string(repo().join("templates/layout.typ")).unwrap();
     let relabelled = |label: &str| layout.replace("\"Page\"", &format!("\"{label}\""));
