@@ -16,12 +16,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use letterpress::finding::Finding;
-use letterpress::markdown::{self, MarkdownOptions};
+use letterpress::model::{Finding, MarkdownOptions};
 use letterpress::project::Project;
 use letterpress::render::Renderer;
-use letterpress::template::{Output, Templates};
-use letterpress::world::{FilePool, PageImages, PngCompression, Typesetter};
+use letterpress::typeset::{FilePool, PageImages, PngCompression, Typesetter};
+use letterpress::wording::{Output, Templates, markdown};
 use typst::foundations::Datetime;
 
 mod floor;
@@ -32,6 +31,12 @@ use floor::FloorWorld;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The letter's PDF, as `render` makes it: prepared, laid out, exported.
+fn pdf(renderer: &Renderer, path: &std::path::Path) -> Vec<u8> {
+    let letter = renderer.prepare(path).unwrap();
+    renderer.lay_out(&letter).unwrap().pdf().unwrap()
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let demo_path = root.join("letters/cafcass-greater-london.toml");
@@ -39,10 +44,12 @@ fn main() {
     let templates =
         Templates::load(&project.templates_dir(), project.config.markdown).expect("templates");
     let demo_text = std::fs::read_to_string(&demo_path).expect("demo finding");
-    let demo = Finding::parse(&demo_path, demo_text.clone()).expect("demo parses");
+    let demo = letterpress::finding::parse(&demo_path, demo_text.clone()).expect("demo parses");
     let typesetter = Typesetter::shared();
-    let files = FilePool::new(&root);
-    let standards = letterpress::world::pdf_standards(&[]).expect("PDF/UA-1");
+    let files = FilePool::new(&root, |name| {
+        letterpress::project::builtin::template(name).map(|file| file.contents)
+    });
+    let standards = letterpress::typeset::pdf_standards(&[]).expect("PDF/UA-1");
     let floor = FloorWorld::new(&root);
     let iterations =
         std::env::var("BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
@@ -66,7 +73,7 @@ fn main() {
         report(
             &format!("{label}: parse + validate finding file"),
             time(runs, || {
-                Finding::parse(&demo_path, text.clone()).unwrap();
+                letterpress::finding::parse(&demo_path, text.clone()).unwrap();
             }),
         );
         report(
@@ -105,10 +112,13 @@ fn main() {
             &format!("{label}: typst layout, distinct"),
             time(runs, || {
                 comemo::evict(0);
-                typesetter.world(&files, source.clone(), finding.date, "x").layout().unwrap();
+                typesetter
+                    .world(&files, source.clone(), finding.date, "x".to_owned())
+                    .layout()
+                    .unwrap();
             }),
         );
-        let world = typesetter.world(&files, source.clone(), finding.date, "x");
+        let world = typesetter.world(&files, source.clone(), finding.date, "x".to_owned());
         let document = world.layout().unwrap();
         report(
             &format!("{label}: PDF export (PDF/UA-1)"),
@@ -124,7 +134,7 @@ fn main() {
             report(
                 &format!("{label}: {} PNG pages at 144 dpi, {what}", document.pages().len()),
                 time(runs.min(10), || {
-                    letterpress::world::png_pages(&document, images, &[]).unwrap();
+                    letterpress::typeset::png_pages(&document, images, &[]).unwrap();
                 }),
             );
         }
@@ -145,7 +155,7 @@ fn main() {
         let text = one_word_edited(&demo_text, n);
         let path = edits.path().join(format!("edit-{n}.toml"));
         std::fs::write(&path, &text).expect("write the edited letter");
-        let finding = Finding::parse(&path, text).expect("edited letter parses");
+        let finding = letterpress::finding::parse(&path, text).expect("edited letter parses");
         let source =
             templates.render("monitoring", &finding, &project.config, &Output::FINAL_A4).unwrap();
         (path, source)
@@ -170,7 +180,7 @@ fn main() {
         [
             &mut || {
                 comemo::evict(0);
-                renderer.pdf(&ours_next.next().unwrap().0).unwrap();
+                pdf(&renderer, &ours_next.next().unwrap().0);
             },
             &mut || {
                 comemo::evict(0);
@@ -195,13 +205,13 @@ fn main() {
         warm_rounds,
         [
             &mut || {
-                previewer.pdf(&demo_path).unwrap();
+                pdf(&previewer, &demo_path);
             },
             &mut || {
                 previewer.prepare(&demo_path).unwrap();
             },
             &mut || {
-                let world = typesetter.world(&files, source.clone(), demo.date, "x");
+                let world = typesetter.world(&files, source.clone(), demo.date, "x".to_owned());
                 let d = world.layout().unwrap();
                 world.export(&d, &standards).unwrap();
             },
@@ -237,7 +247,7 @@ fn main() {
         warm_rounds,
         [
             &mut || {
-                previewer.pdf(&ours_next.next().unwrap().0).unwrap();
+                pdf(&previewer, &ours_next.next().unwrap().0);
             },
             &mut || {
                 previewer.prepare(&ours_alone_next.next().unwrap().0).unwrap();
@@ -269,7 +279,7 @@ fn main() {
             let source = templates
                 .render("monitoring", &finding, &project.config, &Output::FINAL_A4)
                 .unwrap();
-            let world = typesetter.world(&files, source, finding.date, "synthetic");
+            let world = typesetter.world(&files, source, finding.date, "synthetic".to_owned());
             let document = world.layout().unwrap();
             pages = document.pages().len();
             world.export(&document, &standards).unwrap();

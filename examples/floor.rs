@@ -25,7 +25,7 @@ fn main() {
     };
     let text = std::fs::read_to_string(source).expect("readable typst source");
     let options = typst_pdf::PdfOptions {
-        standards: letterpress::world::pdf_standards(&[]).expect("PDF/UA-1"),
+        standards: letterpress::typeset::pdf_standards(&[]).expect("PDF/UA-1"),
         timestamp: Some(typst_pdf::Timestamp::new_utc(Datetime::from_ymd(2010, 12, 1).unwrap())),
         ..Default::default()
     };

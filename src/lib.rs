@@ -1,29 +1,40 @@
 //! letterpress turns an inspector's structured findings into a formal,
 //! signed-off letter as a PDF.
 //!
-//! Data flows one way through the modules:
-//! [`finding`] (the TOML model and its validation) and [`project`] (the
-//! letterhead config) → [`template`] (tera wording, using [`markdown`] for
-//! prose, [`escape`] for plain text and [`wording`] for numbers and dates) →
-//! [`world`] (typst compile and PDF export) → [`render`] (one letter to a PDF
-//! file, named by [`file_name`]) → [`batch`] (a folder of letters), [`watch`]
-//! (re-render on change) and [`serve`] (live preview in the browser, of one
-//! letter or a folder of them) → [`cli`].
+//! Data flows one way through the stages (ARCHITECTURE.md draws it):
+//! [`model`] (what a letter is) → [`finding`] (the TOML file read into the
+//! model and validated) → [`wording`] (tera templates and Markdown → typst
+//! source) → [`typeset`] (typst in-process: layout, PDF, page images) →
+//! `output` (naming and writing files whole) → [`render`] (the pipeline,
+//! composed once) → `commands` (batch, watch, serve) → [`cli`]. [`project`]
+//! (discovery, config, built-in files, letter discovery) serves them all;
+//! [`diagnostic`] (located problems) is a leaf every stage reports through.
 
-pub mod batch;
-pub mod builtin;
+mod cache;
 pub mod cli;
+mod commands;
 pub mod diagnostic;
-pub mod escape;
-pub mod file_name;
 pub mod finding;
-pub mod markdown;
-pub mod owners;
-pub mod postal;
+pub mod model;
+mod output;
 pub mod project;
 pub mod render;
-pub mod serve;
-pub mod template;
-pub mod watch;
+pub mod typeset;
 pub mod wording;
-pub mod world;
+
+/// The fixture project the unit tests read (`tests/fixtures/project`), so
+/// no test depends on what `letters/` holds.
+#[cfg(test)]
+mod test_fixtures {
+    use std::path::PathBuf;
+
+    /// The fixture project's root.
+    pub(crate) fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project")
+    }
+
+    /// The demo letter, as the fixture project holds it.
+    pub(crate) fn demo() -> PathBuf {
+        root().join("letters/cafcass-greater-london.toml")
+    }
+}

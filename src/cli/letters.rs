@@ -1,0 +1,283 @@
+//! The commands that read letters: `render`, `watch`, `serve`, `batch` and
+//! `check`, and what each prints.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::failure::{EXIT_INTERRUPTED, EXIT_INVALID, Failure, emit_problems, report_letter_error};
+use super::{OutputArgs, project_for};
+use crate::commands::batch::{self, BatchOptions, LetterResult, Outcome};
+use crate::commands::{serve, watch};
+use crate::diagnostic::display_path;
+use crate::output::{OwnerRecords, Place};
+use crate::render::{Renderer, Written};
+use crate::typeset::{PageImages, PngCompression};
+
+/// The page images of `render --png`: 2 pixels per point is 144 dpi, sharp
+/// on screens and in a README; they are kept as files, so compressed small.
+const PAGE_IMAGES: PageImages =
+    PageImages { pixels_per_point: 2.0, compression: PngCompression::Small };
+
+/// The renderer for the project named or containing `start`, with the
+/// paper and PDF standards asked for.
+fn renderer_with(
+    project: Option<&Path>,
+    start: &Path,
+    output: &OutputArgs,
+) -> Result<Renderer, Failure> {
+    Ok(Renderer::new(project_for(project, start)?)?
+        .with_output(output.paper.into(), &output.pdf_standards)?
+        .with_draft(output.draft))
+}
+
+/// Writes one letter as every command that writes one does, then saves the
+/// record of who wrote it.
+fn render_one(
+    renderer: &Renderer,
+    finding: &Path,
+    output: Option<&Path>,
+    images: Option<PageImages>,
+) -> Result<Written, Failure> {
+    let owners = OwnerRecords::default();
+    let written = renderer.render(finding, Place::Given(output), images, &owners);
+    // Whatever was written is recorded, even when a later file failed.
+    owners.save().map_err(crate::render::LetterError::from)?;
+    Ok(written?)
+}
+
+pub(super) fn render(
+    project: Option<&Path>,
+    finding: &Path,
+    output: Option<&Path>,
+    emit_typst: bool,
+    png: bool,
+    output_args: &OutputArgs,
+) -> Result<ExitCode, Failure> {
+    let start = finding.parent().unwrap_or(Path::new("."));
+    let renderer = renderer_with(project, start, output_args)?;
+    if emit_typst {
+        print!("{}", renderer.prepare(finding)?.source);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let written = render_one(&renderer, finding, output, png.then_some(PAGE_IMAGES))?;
+    eprintln!("wrote {}", display_path(&written.pdf).display());
+    for image in &written.images {
+        eprintln!("wrote {}", display_path(image).display());
+    }
+    if let Some(warning) = renderer.page_warning(written.pages) {
+        eprintln!("warning: {}: {warning}", display_path(finding).display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn watch(
+    project: Option<&Path>,
+    finding: &Path,
+    output: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    let start = finding.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let find = || project_for(project, &start);
+    find()?;
+    eprintln!("watching {} (Ctrl-C to stop)", finding.display());
+    let mut on_update = |update: watch::Update<'_>| match update {
+        watch::Update::Render { renderer, seen } => {
+            match render_one(renderer, finding, output, None) {
+                Ok(written) => {
+                    eprintln!(
+                        "rendered {} in {} ms",
+                        display_path(&written.pdf).display(),
+                        seen.elapsed().as_millis()
+                    );
+                    if let Some(warning) = renderer.page_warning(written.pages) {
+                        eprintln!("warning: {}: {warning}", display_path(finding).display());
+                    }
+                }
+                Err(failure) => {
+                    failure.report();
+                    eprintln!("waiting for a fix; the previous PDF is kept");
+                }
+            }
+        }
+        watch::Update::Broken(message) => {
+            eprintln!("error: {message}");
+            eprintln!("waiting for a fix");
+        }
+    };
+    watch::Watch::default().run(find, finding, &mut on_update)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn serve(
+    project: Option<&Path>,
+    target: &Path,
+    port: Option<u16>,
+    open: bool,
+) -> Result<ExitCode, Failure> {
+    let start = if target.is_dir() { target } else { target.parent().unwrap_or(Path::new(".")) };
+    let start = start.to_path_buf();
+    let find = || project_for(project, &start);
+    let on_ready = |addr: std::net::SocketAddr| {
+        let url = format!("http://{addr}/");
+        eprintln!("serving a preview of {} on {url} (Ctrl-C to stop)", target.display());
+        if open {
+            // Best effort: a missing opener only means opening the URL by hand.
+            let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+        }
+    };
+    let mut on_render = |letter: &str, result: Result<(), &str>| match result {
+        Ok(()) => eprintln!("rendered {letter}"),
+        Err(text) => eprintln!("{}", text.trim_end()),
+    };
+    serve::serve(find, target, port, on_ready, &mut on_render)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `batch`'s own arguments.
+pub(super) struct BatchArgs<'a> {
+    pub(super) output: Option<&'a Path>,
+    pub(super) jobs: Option<usize>,
+    pub(super) force: bool,
+    pub(super) quiet: bool,
+}
+
+pub(super) fn batch(
+    project: Option<&Path>,
+    dir: &Path,
+    args: &BatchArgs<'_>,
+    output_args: &OutputArgs,
+) -> Result<ExitCode, Failure> {
+    let renderer = renderer_with(project, dir, output_args)?;
+    static CANCEL: AtomicBool = AtomicBool::new(false);
+    // Letters in flight finish and are written whole; the rest are skipped.
+    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
+    let options = BatchOptions {
+        output: args.output.map_or_else(|| renderer.project().root.join("out"), Path::to_path_buf),
+        force: args.force,
+        jobs: args.jobs,
+    };
+    let quiet = args.quiet;
+    let total = crate::project::find_findings(dir).map(|f| f.len()).unwrap_or(0);
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} letters {elapsed} {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let on_done = |letter: &LetterResult| {
+        let shown = display_path(&letter.finding);
+        let line = match &letter.outcome {
+            Outcome::Rendered if !quiet => Some(format!("rendered {}", shown.display())),
+            Outcome::Unchanged if !quiet => Some(format!("unchanged {}", shown.display())),
+            Outcome::Failed(_) => Some(format!("FAILED {}", shown.display())),
+            _ => None,
+        };
+        match (&bar, line) {
+            (Some(bar), Some(line)) => {
+                bar.set_message(line);
+                bar.inc(1);
+            }
+            (Some(bar), None) => bar.inc(1),
+            (None, Some(line)) => eprintln!("{line}"),
+            (None, None) => {}
+        }
+    };
+    let result = batch::run(&renderer, dir, &options, &CANCEL, &on_done);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = result?;
+    for letter in &report.letters {
+        if let Outcome::Failed(err) = &letter.outcome {
+            eprintln!();
+            report_letter_error(err);
+        }
+    }
+    for letter in &report.letters {
+        if let Some(warning) = &letter.warning {
+            eprintln!("warning: {}: {warning}", display_path(&letter.finding).display());
+        }
+    }
+    let (rendered, unchanged, failed, not_started) = report.counts();
+    eprintln!(
+        "\n{rendered} rendered, {unchanged} unchanged, {failed} failed{} in {:.2}s",
+        if not_started > 0 {
+            format!(", {not_started} not started (interrupted)")
+        } else {
+            String::new()
+        },
+        report.elapsed.as_secs_f64()
+    );
+    if rendered + unchanged + failed == 0 && not_started == 0 {
+        eprintln!("note: no finding files (*.toml) under {}", dir.display());
+    }
+    Ok(if not_started > 0 {
+        ExitCode::from(EXIT_INTERRUPTED)
+    } else if failed > 0 {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub(super) fn check(
+    project: Option<&Path>,
+    paths: &[PathBuf],
+    deny_warnings: bool,
+) -> Result<ExitCode, Failure> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            files.extend(crate::project::find_findings(path)?);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut renderers: Vec<(PathBuf, Result<Renderer, Failure>)> = Vec::new();
+    let (mut errors, mut warnings) = (0, 0);
+    for file in &files {
+        let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let index = match renderers.iter().position(|(d, _)| *d == dir) {
+            Some(index) => index,
+            None => {
+                let renderer = project_for(project, &dir)
+                    .map_err(Failure::from)
+                    .and_then(|p| Ok(Renderer::new(p)?));
+                renderers.push((dir.clone(), renderer));
+                renderers.len() - 1
+            }
+        };
+        let problems = match &renderers[index].1 {
+            Ok(renderer) => renderer.check(file),
+            Err(failure) => {
+                failure.report();
+                errors += 1;
+                continue;
+            }
+        };
+        let (file_errors, file_warnings) = problems.counts();
+        errors += file_errors;
+        warnings += file_warnings;
+        if !problems.problems.is_empty() {
+            emit_problems(&problems);
+        }
+    }
+    eprintln!(
+        "checked {} finding file{}: {errors} error{}, {warnings} warning{}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    );
+    Ok(if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

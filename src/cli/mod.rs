@@ -1,0 +1,237 @@
+//! The command line: arguments, what each subcommand prints, and exit codes.
+//!
+//! Exit codes ([`Failure::exit_code`], the one place that picks them): 0
+//! success, 1 invalid input (a finding, template or layout the letter cannot
+//! be made from; a file that would be overwritten), 2 usage errors (reported
+//! by clap), 3 anything else (for example an output folder that cannot be
+//! written), 130 a batch interrupted with Ctrl-C.
+
+mod failure;
+mod letters;
+mod project;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use typst_pdf::PdfStandard;
+
+use crate::render::Paper;
+
+/// Turns inspection findings (TOML + Markdown) into formal letters as PDF.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// The project folder (holding letterpress.toml); by default the nearest
+    /// one above the files named.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How letters are laid out and exported.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Paper size.
+    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+    pub paper: PaperArg,
+    /// Also conform to this PDF standard (repeatable), e.g. a-2b, a-3b or a-4
+    /// for archive copies; PDF/UA-1 always applies.
+    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = parse_pdf_standard)]
+    pub pdf_standards: Vec<PdfStandard>,
+    /// Render as a draft whatever the finding's status: DRAFT watermark, a
+    /// "not for circulation" line with the render time, no signature.
+    #[arg(long)]
+    pub draft: bool,
+}
+
+fn parse_pdf_standard(text: &str) -> Result<PdfStandard, String> {
+    use serde::Deserialize;
+    use serde::de::IntoDeserializer;
+    let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        text.into_deserializer();
+    PdfStandard::deserialize(deserializer).map_err(|_| {
+        format!("unknown PDF standard `{text}`; use a PDF version (1.7, 2.0) or a-1b … a-4f, ua-1")
+    })
+}
+
+/// Paper sizes, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaperArg {
+    /// ISO A4, 210 × 297 mm.
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl From<PaperArg> for Paper {
+    fn from(paper: PaperArg) -> Paper {
+        match paper {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::Letter => Paper::Letter,
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render one finding file to a PDF letter.
+    ///
+    /// Example: letterpress render letters/cafcass-greater-london.toml -o out/
+    Render {
+        /// The finding file (TOML).
+        finding: PathBuf,
+        /// Output folder, or a file name ending in .pdf (default: out/ in the project).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print the generated typst source to stdout instead of writing a PDF.
+        #[arg(long)]
+        emit_typst: bool,
+        /// Also write every page as a PNG image next to the PDF (NAME-1.png …).
+        #[arg(long)]
+        png: bool,
+        #[command(flatten)]
+        output_args: OutputArgs,
+    },
+    /// Re-render a letter whenever its finding file, templates, config, fonts or
+    /// any file its layout read (a signature image) change.
+    ///
+    /// Example: letterpress watch letters/cafcass-greater-london.toml -o out/
+    Watch {
+        /// The finding file (TOML).
+        finding: PathBuf,
+        /// Output folder, or a file name ending in .pdf (default: out/ in the project).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Preview a letter in the browser, updated in place on every change.
+    ///
+    /// Given a folder, lists its letters to pick one. Serves on 127.0.0.1 only.
+    /// Example: letterpress serve letters/cafcass-greater-london.toml --open
+    Serve {
+        /// The finding file (TOML), or a folder of them.
+        finding: PathBuf,
+        /// Port to listen on (default: a free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Check finding files without rendering them: every problem, with its line.
+    ///
+    /// Exit code 0 when clean, 1 when any file has errors (or warnings, with
+    /// --deny-warnings).
+    ///
+    /// Example: letterpress check letters/
+    Check {
+        /// Finding files or folders of them (default: letters).
+        #[arg(default_value = "letters")]
+        paths: Vec<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Create a project: letterpress.toml, an example letter and templates/.
+    ///
+    /// Refuses to overwrite existing files.
+    ///
+    /// Example: letterpress init my-office && cd my-office && letterpress render letters/example.toml
+    Init {
+        /// Folder to create the project in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// List the templates, or copy a built-in one into templates/ to edit it.
+    ///
+    /// Example: letterpress templates --eject monitoring.typ.tera
+    Templates {
+        /// Copy this built-in template into the project's templates/ folder.
+        #[arg(long, value_name = "NAME")]
+        eject: Option<String>,
+    },
+    /// Print a shell completion script.
+    ///
+    /// Example: letterpress completions bash > ~/.local/share/bash-completion/completions/letterpress
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Create a new finding file with every field, commented, to fill in.
+    ///
+    /// Refuses to overwrite an existing file.
+    ///
+    /// Example: letterpress new letters/north-east.toml
+    New {
+        /// Where to create it.
+        path: PathBuf,
+    },
+    /// Render every finding file under a folder, in parallel.
+    ///
+    /// Unchanged letters (same finding, templates, config and fonts) are skipped.
+    ///
+    /// Example: letterpress batch letters/ -o out/ --jobs 2
+    Batch {
+        /// Folder of finding files, searched recursively.
+        #[arg(default_value = "letters")]
+        dir: PathBuf,
+        /// Output folder; PDFs mirror the input tree (default: out/ in the project).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Letters rendered at once (default: one per core).
+        #[arg(short, long)]
+        jobs: Option<usize>,
+        /// Render every letter, even unchanged ones.
+        #[arg(long)]
+        force: bool,
+        /// Print only failures and the summary.
+        #[arg(short, long)]
+        quiet: bool,
+        #[command(flatten)]
+        output_args: OutputArgs,
+    },
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let project = cli.project.as_deref();
+    let result = match cli.command {
+        Command::Init { dir } => project::init(&dir),
+        Command::Templates { eject } => project::templates(project, eject.as_deref()),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "letterpress", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { path } => project::new_finding(&path),
+        Command::Render { finding, output, emit_typst, png, output_args } => {
+            letters::render(project, &finding, output.as_deref(), emit_typst, png, &output_args)
+        }
+        Command::Watch { finding, output } => letters::watch(project, &finding, output.as_deref()),
+        Command::Serve { finding, port, open } => letters::serve(project, &finding, port, open),
+        Command::Check { paths, deny_warnings } => letters::check(project, &paths, deny_warnings),
+        Command::Batch { dir, output, jobs, force, quiet, output_args } => {
+            let options = letters::BatchArgs { output: output.as_deref(), jobs, force, quiet };
+            letters::batch(project, &dir, &options, &output_args)
+        }
+    };
+    result.unwrap_or_else(|failure| {
+        failure.report();
+        ExitCode::from(failure.exit_code())
+    })
+}
+
+/// The project named with --project, or the one containing `start`.
+fn project_for(
+    project: Option<&Path>,
+    start: &Path,
+) -> Result<crate::project::Project, crate::project::ProjectError> {
+    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+    match project {
+        Some(dir) => crate::project::Project::at(dir),
+        None => crate::project::Project::discover(start),
+    }
+}

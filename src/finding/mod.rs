@@ -1,0 +1,90 @@
+//! The finding file: one letter's findings as TOML, read into the
+//! [model](crate::model) and validated.
+//!
+//! The model is deserialised with serde, so type errors, unknown keys and
+//! unknown judgement values come with the exact span toml knows. Checks that
+//! span several fields (dates in order, at least one area) run afterwards and
+//! look their spans up in the parsed document, so every problem is reported
+//! with file, field and line, all in one pass.
+//!
+//! - [`reader`]: syntax, then each section on its own, with stand-ins for
+//!   fields already reported so the next mistake is found too;
+//! - [`rules`]: the checks across fields, and warnings;
+//! - [`messages`]: toml's and serde's words made plain, with hints;
+//! - [`spans`]: where a field was written;
+//! - [`placeholders`], [`translation`], [`postal`]: the scaffold's `TODO`, a
+//!   bilingual letter's two versions, the address block.
+
+mod messages;
+mod placeholders;
+mod postal;
+mod reader;
+mod rules;
+mod spans;
+pub mod translation;
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::diagnostic::{FileProblems, Problem};
+use crate::model::Finding;
+
+pub use placeholders::{PLACEHOLDER, placeholders};
+pub use translation::translation_named;
+
+/// A remark on one prose field, located inside the field's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProseRemark {
+    /// Byte range in the field's text.
+    pub range: Range<usize>,
+    /// What was found.
+    pub message: String,
+}
+
+/// Checks one prose field's text; given by a later stage (the Markdown
+/// writer knows what a letter cannot show), so this layer needs none of it.
+pub type ProseCheck<'a> = &'a dyn Fn(&str) -> Vec<ProseRemark>;
+
+/// Reads and validates the finding file at `path`.
+pub fn load(path: &Path) -> Result<Finding, FileProblems> {
+    parse(path, read_text(path)?)
+}
+
+/// Parses and validates finding-file text; `path` names it in messages.
+/// Warnings are dropped; use [`check`] to see them.
+pub fn parse(path: &Path, text: String) -> Result<Finding, FileProblems> {
+    match reader::read(path, text, None) {
+        (Some(finding), problems) if !problems.has_errors() => Ok(finding),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Parses and validates finding-file text, collecting every problem.
+///
+/// Syntax errors are all reported (toml recovers after each); then every
+/// section and every `[[area]]` is read on its own, so mistakes in several
+/// sections are reported in one pass rather than only the first in the file,
+/// and in each table every unknown key and every rejected value (serde
+/// alone stops at the first); then the cross-field checks and warnings run. The finding is returned
+/// when it could be read, even with warnings.
+/// `prose` checks each prose field's text for warnings.
+pub fn check(path: &Path, text: String, prose: ProseCheck<'_>) -> (Option<Finding>, FileProblems) {
+    reader::read(path, text, Some(prose))
+}
+
+/// Reads a finding file's text, reporting a missing or unreadable file as a
+/// problem of that file.
+pub fn read_text(path: &Path) -> Result<String, FileProblems> {
+    std::fs::read_to_string(path).map_err(|err| FileProblems {
+        path: path.to_path_buf(),
+        text: String::new(),
+        problems: vec![Problem::error(
+            None,
+            format!("cannot read the finding file {}: {err}", path.display()),
+            None,
+        )],
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,342 @@
+//! Reading a finding file: TOML syntax, then each section on its own, so
+//! every mistake is reported in one pass rather than only the first.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::diagnostic::{FileProblems, Problem, Severity};
+use crate::model::{
+    Area, Date, Finding, Inspection, Judgement, Language, Recipient, Signatory, Status, Visit,
+};
+
+use super::messages::{closest, did_you_mean, problem_from_toml, suggestion, unknown_key};
+use super::spans::SpanIndex;
+use super::{ProseCheck, rules};
+
+/// The field serde reports missing in `message`, if that is what it says.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.strip_suffix('`')
+}
+
+/// A valid value for `field` of a finding file's table, of the right type:
+/// a stand-in that lets reading a table go past a field already reported.
+/// Built here rather than taken from a sample letter, so editing a sample
+/// never changes how a broken file is reported.
+fn stand_in(field: &str) -> Option<toml::Spanned<toml::de::DeValue<'static>>> {
+    let text: &'static str = match field {
+        "address" | "assessed" | "met" => "v = [\"x\"]",
+        "week_commencing" | "from" | "to" => "v = 2000-01-01",
+        "published" => "v = \"2000-01\"",
+        "timescale" => "v = \"immediately\"",
+        "judgement" => "v = \"good\"",
+        _ => "v = \"x\"",
+    };
+    toml::de::DeTable::parse(text).ok()?.into_inner().get("v").cloned()
+}
+
+/// Top-level keys of a finding file.
+pub(super) const TOP_LEVEL_KEYS: &[&str] = &[
+    "date",
+    "template",
+    "status",
+    "language",
+    "translation",
+    "reference",
+    "enclosures",
+    "overall",
+    "cc",
+    "recipient",
+    "inspection",
+    "visit",
+    "signatory",
+    "area",
+];
+
+/// Reads finding-file text, collecting every problem; `prose` checks each
+/// prose field for warnings (a render drops warnings and passes none; `check`
+/// shows them).
+pub(super) fn read(
+    path: &Path,
+    text: String,
+    prose: Option<ProseCheck<'_>>,
+) -> (Option<Finding>, FileProblems) {
+    let (finding, mut problems) = {
+        let (table, syntax) = toml::de::DeTable::parse_recoverable(&text);
+        let mut problems: Vec<Problem> = syntax.iter().map(problem_from_toml).collect();
+        let finding = if problems.is_empty() { read_sections(table, &mut problems) } else { None };
+        if let Some(finding) = &finding {
+            let spans = SpanIndex::new(&text);
+            problems.extend(rules::errors(finding, &spans));
+            problems.extend(rules::entries_and_prose(finding, &spans, prose));
+        }
+        (finding, problems)
+    };
+    problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+    let mut finding = finding.filter(|_| problems.iter().all(|p| p.severity != Severity::Error));
+    if let Some(last) = finding.as_mut().and_then(|f| f.recipient.address.last_mut())
+        && let Some(normalised) = super::postal::normalise_postcode_line(last)
+    {
+        *last = normalised;
+    }
+    (finding, FileProblems { path: path.to_path_buf(), text, problems })
+}
+
+/// Reads each top-level section on its own, collecting a problem for every
+/// section that fails.
+fn read_sections(
+    table: toml::Spanned<toml::de::DeTable<'_>>,
+    problems: &mut Vec<Problem>,
+) -> Option<Finding> {
+    use serde::de::IntoDeserializer;
+    let mut entries: Vec<(String, toml::Spanned<toml::de::DeValue<'_>>)> = Vec::new();
+    for (key, value) in table.into_inner() {
+        let name = key.get_ref().to_string();
+        if TOP_LEVEL_KEYS.contains(&name.as_str()) {
+            entries.push((name, value));
+        } else {
+            let mut problem =
+                Problem::error(None, format!("unknown field `{name}`"), Some(key.span()));
+            problem = problem.with_hint(did_you_mean(&name, TOP_LEVEL_KEYS).unwrap_or_else(|| {
+                format!("the top-level fields are {}", TOP_LEVEL_KEYS.join(", "))
+            }));
+            problems.push(problem);
+        }
+    }
+    let mut take =
+        |key: &str| entries.iter().position(|(k, _)| k == key).map(|i| entries.swap_remove(i).1);
+    /// Reads one section; errors without a span of their own get the
+    /// section's span and name.
+    fn read<T: serde::de::DeserializeOwned>(
+        key: &str,
+        value: Option<toml::Spanned<toml::de::DeValue<'_>>>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
+        let Some(value) = value else {
+            // A misspelt key was already reported with a "did you mean".
+            if !problems.iter().any(|p| p.hint.as_deref() == Some(&suggestion(key))) {
+                problems.push(
+                    Problem::error(Some(key.into()), format!("missing field `{key}`"), None)
+                        .with_hint("add the field; the README lists every required field"),
+                );
+            }
+            return None;
+        };
+        let span = value.span();
+        T::deserialize(value.into_deserializer())
+            .map_err(|err| {
+                let mut problem = problem_from_toml(&err);
+                problem.span = problem.span.or(Some(span));
+                problem.field = Some(key.to_owned());
+                problems.push(problem);
+            })
+            .ok()
+    }
+    let date = read::<Date>("date", take("date"), problems);
+    let template = take("template").and_then(|v| read::<String>("template", Some(v), problems));
+    let overall = read::<Judgement>("overall", take("overall"), problems);
+    let status =
+        take("status").map_or(Some(Status::Final), |v| read::<Status>("status", Some(v), problems));
+    let language = take("language")
+        .map_or(Some(Language::default()), |v| read::<Language>("language", Some(v), problems));
+    let translation =
+        take("translation").and_then(|v| read::<String>("translation", Some(v), problems));
+    let reference = take("reference").and_then(|v| read::<String>("reference", Some(v), problems));
+    let enclosures = take("enclosures")
+        .map_or(Some(Vec::new()), |v| read::<Vec<String>>("enclosures", Some(v), problems));
+    let cc = take("cc").map_or(Some(Vec::new()), |v| read::<Vec<String>>("cc", Some(v), problems));
+    /// Reads one table into the struct `T`, reporting every mistake in it
+    /// rather than only the first, where serde stops: every unknown key, then,
+    /// one at a time, each value serde rejects, left out so that the next one
+    /// is found, and each missing field. A field that is missing because its
+    /// key was misspelt or its value rejected is not reported missing as well;
+    /// it is filled in with a stand-in instead, because serde stops at
+    /// the first missing field and would hide the next.
+    fn read_table<T: serde::de::DeserializeOwned>(
+        key: &str,
+        value: Option<toml::Spanned<toml::de::DeValue<'_>>>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
+        let fields = struct_fields::<T>();
+        let Some(mut value) = value else { return read::<T>(key, None, problems) };
+        // The fields whose mistakes are reported: not "missing" as well.
+        let mut accounted: Vec<String> = Vec::new();
+        if let toml::de::DeValue::Table(table) = value.get_mut() {
+            let unknown: Vec<_> = table
+                .iter()
+                .map(|(name, _)| name)
+                .filter(|name| !fields.contains(&name.get_ref().as_ref()))
+                .cloned()
+                .collect();
+            for name in unknown {
+                table.remove(name.get_ref().as_ref());
+                accounted.extend(closest(name.get_ref(), fields).map(str::to_owned));
+                problems.push(unknown_key(key, &name, fields));
+            }
+        }
+        // Fields filled in with stand-ins so that serde, which stops
+        // at the first missing field, goes on to report the next one.
+        let mut stand_ins: Vec<String> = Vec::new();
+        loop {
+            let start = problems.len();
+            if let Some(read) = read::<T>(key, Some(value.clone()), problems) {
+                return stand_ins.is_empty().then_some(read);
+            }
+            let reported: Vec<Problem> = problems.drain(start..).collect();
+            let missing =
+                reported.iter().find_map(|p| missing_field(&p.message)).map(str::to_owned);
+            problems.extend(reported.into_iter().filter(|p| {
+                !missing_field(&p.message).is_some_and(|f| accounted.iter().any(|a| a == f))
+            }));
+            let toml::de::DeValue::Table(table) = value.get_mut() else { return None };
+            if let Some(field) = missing {
+                let stand_in = stand_in(&field).filter(|_| !table.contains_key(&*field))?;
+                table.insert(toml::Spanned::new(0..0, field.clone().into()), stand_in);
+                accounted.push(field.clone());
+                stand_ins.push(field);
+                continue;
+            }
+            // The key whose value serde rejected, if the error points at one.
+            let at = problems[start..].iter().find_map(|p| p.span.as_ref().map(|s| s.start));
+            let rejected = at.and_then(|at| {
+                table
+                    .iter()
+                    .filter(|(name, _)| !stand_ins.iter().any(|s| s == name.get_ref()))
+                    .find(|(_, v)| v.span().contains(&at))
+                    .map(|(name, _)| name.get_ref().to_string())
+            })?;
+            table.remove(rejected.as_str());
+            accounted.push(rejected);
+        }
+    }
+    let recipient = read_table::<Recipient>("recipient", take("recipient"), problems);
+    let inspection = read_table::<Inspection>("inspection", take("inspection"), problems);
+    let visit = read_table::<Visit>("visit", take("visit"), problems);
+    let signatory = read_table::<Signatory>("signatory", take("signatory"), problems);
+    let areas = match take("area") {
+        None => Some(Vec::new()),
+        Some(value) => {
+            let span = value.span();
+            match value.into_inner() {
+                toml::de::DeValue::Array(items) => {
+                    let areas: Vec<Option<Area>> = items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            read_table::<Area>(&format!("area[{}]", i + 1), Some(item), problems)
+                        })
+                        .collect();
+                    areas.into_iter().collect()
+                }
+                _ => {
+                    problems.push(Problem::error(
+                        Some("area".into()),
+                        "expected [[area]] tables",
+                        Some(span),
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    Some(Finding {
+        date: date?,
+        template,
+        status: status?,
+        language: language?,
+        translation,
+        reference,
+        enclosures: enclosures?,
+        recipient: recipient?,
+        inspection: inspection?,
+        visit: visit?,
+        signatory: signatory?,
+        overall: overall?,
+        cc: cc?,
+        areas: areas?,
+    })
+}
+
+/// The field names of the struct `T`, as its derived `Deserialize` asks
+/// for them: a deserializer that only records what `deserialize_struct` is
+/// given. Empty for a type that is not a struct.
+fn struct_fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::Visitor;
+    /// The deserializer's only error; it carries nothing, so asking for
+    /// the fields allocates nothing (this runs for every table read).
+    #[derive(Debug)]
+    struct Stop;
+    impl fmt::Display for Stop {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("only the field names were asked for")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Fields<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_tells_its_fields_to_the_unknown_key_check() {
+        assert_eq!(struct_fields::<Signatory>(), ["name", "role"]);
+        assert!(struct_fields::<Area>().contains(&"judgement"));
+        for fields in
+            [struct_fields::<Recipient>(), struct_fields::<Inspection>(), struct_fields::<Visit>()]
+        {
+            assert!(fields.len() >= 4, "{fields:?}");
+        }
+        // Not a struct: no fields, and `read_table` is never used for it.
+        assert!(struct_fields::<String>().is_empty());
+    }
+
+    /// A table holding a stand-in for every field of `T`.
+    fn all_stand_ins<T: serde::de::DeserializeOwned>() -> Result<T, toml::de::Error> {
+        use serde::de::IntoDeserializer;
+        let mut table = toml::de::DeTable::new();
+        for field in struct_fields::<T>() {
+            let value = stand_in(field).expect("every field has a stand-in");
+            table.insert(toml::Spanned::new(0..0, (*field).into()), value);
+        }
+        let value = toml::Spanned::new(0..0, toml::de::DeValue::Table(table));
+        T::deserialize(value.into_deserializer())
+    }
+
+    #[test]
+    fn every_field_has_a_stand_in_of_its_type() {
+        all_stand_ins::<Recipient>().unwrap();
+        all_stand_ins::<Inspection>().unwrap();
+        all_stand_ins::<Visit>().unwrap();
+        all_stand_ins::<Signatory>().unwrap();
+        all_stand_ins::<Area>().unwrap();
+    }
+}

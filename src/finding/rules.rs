@@ -1,0 +1,160 @@
+//! The checks the types alone cannot make: content, the order of dates, the
+//! address block, repeated entries, and the overall judgement against the
+//! areas'. Each problem is located through the [`SpanIndex`].
+
+use crate::diagnostic::Problem;
+use crate::model::{Finding, Summary};
+
+use super::ProseCheck;
+use super::spans::{Key, SpanIndex, field_name};
+
+/// Checks what the types alone cannot: content and the order of dates.
+pub(super) fn errors(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut require = |path: &[Key<'_>], ok: bool, message: &str, hint: Option<&str>| {
+        if !ok {
+            let mut problem = Problem::error(Some(field_name(path)), message, spans.find(path));
+            if let Some(hint) = hint {
+                problem = problem.with_hint(hint);
+            }
+            problems.push(problem);
+        }
+    };
+    use Key::{Field as F, Index as I};
+    if finding.areas.is_empty() {
+        require(
+            &[F("area")],
+            false,
+            "the letter has no areas for improvement",
+            Some("add at least one [[area]] table"),
+        );
+    }
+    let texts: [(&[Key<'_>], &str); 12] = [
+        (&[F("recipient"), F("name")], &finding.recipient.name),
+        (&[F("recipient"), F("role")], &finding.recipient.role),
+        (&[F("recipient"), F("organisation")], &finding.recipient.organisation),
+        (&[F("recipient"), F("salutation")], &finding.recipient.salutation),
+        (&[F("inspection"), F("provider")], &finding.inspection.provider),
+        (&[F("inspection"), F("service_area")], &finding.inspection.service_area),
+        (&[F("visit"), F("locations")], &finding.visit.locations),
+        (&[F("signatory"), F("name")], &finding.signatory.name),
+        (&[F("signatory"), F("role")], &finding.signatory.role),
+        (&[F("template")], finding.template.as_deref().unwrap_or("x")),
+        (&[F("inspection"), F("code")], finding.inspection.code.as_deref().unwrap_or("x")),
+        (
+            &[F("recipient"), F("address")],
+            if finding.recipient.address.is_empty() { "" } else { "x" },
+        ),
+    ];
+    for (path, text) in texts {
+        require(path, !text.trim().is_empty(), "this field must not be empty", None);
+    }
+    for (i, area) in finding.areas.iter().enumerate() {
+        for (name, text) in
+            [("action", &area.action), ("reported", &area.reported), ("progress", &area.progress)]
+        {
+            require(
+                &[F("area"), I(i), F(name)],
+                !text.trim().is_empty(),
+                "this field must not be empty",
+                None,
+            );
+        }
+    }
+    let block = 3 + finding.recipient.address.len();
+    if let Some(last) = finding.recipient.address.last()
+        && let Err(err) = super::postal::check(block, last)
+    {
+        let path = match err {
+            super::postal::AddressError::Lines(_) => vec![F("recipient"), F("address")],
+            super::postal::AddressError::NoPostcode(_) => {
+                vec![F("recipient"), F("address"), I(finding.recipient.address.len() - 1)]
+            }
+        };
+        require(&path, false, &err.to_string(), None);
+    }
+    let from = &[F("visit"), F("from")][..];
+    let to = &[F("visit"), F("to")][..];
+    let (visit_from, visit_to) = (finding.visit.from, finding.visit.to);
+    require(
+        to,
+        visit_from <= visit_to,
+        &format!("the visit ends ({visit_to}) before it starts ({visit_from})"),
+        Some("check visit.from and visit.to"),
+    );
+    let week = finding.inspection.week_commencing;
+    require(
+        from,
+        week < visit_from,
+        &format!("the monitoring visit ({visit_from}) is not after the inspection week ({week})"),
+        Some("check inspection.week_commencing and visit.from"),
+    );
+    require(
+        &[F("date")],
+        visit_to <= finding.date,
+        &format!("the letter is dated {} but the visit ends on {visit_to}", finding.date),
+        Some("a letter reports on a visit that has ended: check date and visit.to"),
+    );
+    problems
+}
+
+/// Entries that are empty or repeated, an overall judgement that does
+/// not match the areas, and Markdown the letter cannot show.
+pub(super) fn entries_and_prose(
+    finding: &Finding,
+    spans: &SpanIndex<'_>,
+    prose: Option<ProseCheck<'_>>,
+) -> Vec<Problem> {
+    use Key::{Field as F, Index as I};
+    let mut problems = Vec::new();
+    for (name, list) in
+        [("assessed", &finding.visit.assessed), ("met", &finding.visit.met), ("cc", &finding.cc)]
+    {
+        let path_of = |i| {
+            if name == "cc" { vec![F("cc"), I(i)] } else { vec![F("visit"), F(name), I(i)] }
+        };
+        for (i, entry) in list.iter().enumerate() {
+            if entry.trim().is_empty() {
+                problems.push(Problem::error(
+                    Some(field_name(&path_of(i))),
+                    "this entry is empty",
+                    spans.find(&path_of(i)),
+                ));
+            } else if list[..i].contains(entry) {
+                problems.push(Problem::warning(
+                    Some(field_name(&path_of(i))),
+                    format!("`{entry}` is listed twice"),
+                    spans.find(&path_of(i)),
+                ));
+            }
+        }
+    }
+    let summary = Summary::of(finding.areas.iter().map(|a| a.judgement));
+    if let Some(most) = summary.parts.first()
+        && summary.parts.iter().all(|p| p.count < most.count || p.judgement != finding.overall)
+    {
+        problems.push(
+            Problem::warning(
+                Some("overall".into()),
+                format!(
+                    "overall judgement `{}` differs from the most common area judgement `{}` ({} of {} areas)",
+                    finding.overall, most.judgement, most.count, summary.total
+                ),
+                spans.find(&[F("overall")]),
+            )
+            .with_hint("check `overall`; the letter prints it as the overall progress"),
+        );
+    }
+    // Checking every prose field only finds warnings.
+    let Some(prose) = prose else { return problems };
+    for (i, area) in finding.areas.iter().enumerate() {
+        for (name, text) in [("reported", &area.reported), ("progress", &area.progress)] {
+            let path = [F("area"), I(i), F(name)];
+            for remark in prose(text) {
+                let span = spans.find(&path).map(|v| spans.inside_string(v, remark.range));
+                problems.push(Problem::warning(Some(field_name(&path)), remark.message, span));
+            }
+        }
+    }
+    problems
+}

@@ -1,0 +1,164 @@
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::model::{Date, TimeUnit, Timescale, YearMonth};
+
+/// What `check` says with the Markdown writer's warnings, as `render` runs it.
+fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
+    super::check(path, text, &|text: &str| crate::wording::markdown::remarks(text))
+}
+
+#[test]
+fn a_field_missing_after_a_rejected_one_is_reported_too() {
+    // In an area (read from a list of tables): `judgement` comes before
+    // `progress`, so serde alone would stop at the rejected judgement.
+    let sample = crate::project::builtin::EXAMPLE_LETTER;
+    let open = sample.find("progress = \"\"\"").unwrap();
+    let close = sample[open + 14..].find("\"\"\"").unwrap() + open + 17;
+    let text = format!("{}{}", &sample[..open], &sample[close..]).replacen(
+        "judgement = \"good\"",
+        "judgement = \"great\"",
+        1,
+    );
+    let (finding, problems) = check(Path::new("x.toml"), text);
+    assert!(finding.is_none());
+    let messages: Vec<&str> = problems.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("unknown variant `great`")), "{messages:?}");
+    assert!(messages.contains(&"missing field `progress`"), "{messages:?}");
+    assert!(!messages.contains(&"missing field `judgement`"), "{messages:?}");
+}
+
+#[test]
+fn the_translation_is_named_even_in_a_broken_letter_or_a_quoted_key() {
+    let letter = Path::new("letters/cy/welsh.toml");
+    let named = |text| translation_named(letter, text);
+    let beside = Some(PathBuf::from("letters/cy/../english.toml"));
+    assert_eq!(named("translation = \"../english.toml\"\noverall = \"grand\""), beside);
+    assert_eq!(named("\"tr\\u0061nslation\" = \"../english.toml\""), beside);
+    assert_eq!(named("overall = \"good\""), None);
+    assert_eq!(named("translation = [ broken"), None);
+}
+
+#[test]
+fn placeholders_are_found_written_out_or_escaped() {
+    let found = |text: &str| placeholders(Path::new("x.toml"), text.to_owned()).problems.len();
+    assert_eq!(found("a = \"TODO name\"\nb = [\"x\", \"TODO\"]"), 2);
+    assert_eq!(found("a = \"\\u0054ODO name\""), 1);
+    assert_eq!(found("a = \"done\"\n# TODO in a comment is not a value"), 0);
+}
+
+const MINIMAL: &str = r#"
+date = 2010-12-01
+overall = "good"
+[recipient]
+name = "A B"
+role = "Chief Executive"
+organisation = "Org"
+address = ["1 Road", "Town", "AB1 2CD"]
+salutation = "Dear A"
+[inspection]
+provider = "Org"
+service_area = "North service area"
+week_commencing = 2009-12-07
+published = "2010-01"
+[visit]
+from = 2010-11-22
+to = 2010-11-25
+locations = "the offices"
+assessed = ["files"]
+met = ["managers"]
+[signatory]
+name = "C D"
+role = "Inspector"
+[[area]]
+timescale = "within 3 months"
+action = "x happens"
+reported = "x did not happen"
+judgement = "good"
+progress = "It happens now."
+"#;
+
+fn parse(text: &str) -> Result<Finding, FileProblems> {
+    super::parse(&PathBuf::from("t.toml"), text.to_string())
+}
+
+#[test]
+fn parses_a_minimal_finding() {
+    let finding = parse(MINIMAL).unwrap();
+    assert_eq!(finding.date, Date { year: 2010, month: 12, day: 1 });
+    assert_eq!(finding.inspection.published, YearMonth { year: 2010, month: 1 });
+    assert_eq!(finding.areas[0].timescale, Timescale::Within { count: 3, unit: TimeUnit::Months });
+}
+
+#[test]
+fn unknown_judgement_names_the_line_and_the_allowed_values() {
+    let text = MINIMAL.replace("judgement = \"good\"", "judgement = \"grand\"");
+    let err = parse(&text).unwrap_err().to_string();
+    assert!(err.starts_with("t.toml:28:13: error: unknown variant `grand`"), "{err}");
+    assert!(err.contains("`satisfactory`"), "{err}");
+}
+
+#[test]
+fn missing_field_is_named() {
+    let text = MINIMAL.replace("salutation = \"Dear A\"\n", "");
+    let err = parse(&text).unwrap_err().to_string();
+    assert!(err.contains("missing field `salutation`"), "{err}");
+}
+
+#[test]
+fn bad_timescale_explains_the_format() {
+    let text = MINIMAL.replace("within 3 months", "soonish");
+    let err = parse(&text).unwrap_err().to_string();
+    assert!(err.contains("expected \"immediately\" or \"within N months\""), "{err}");
+}
+
+#[test]
+fn all_semantic_problems_are_reported_at_once() {
+    let text = MINIMAL
+        .replace("to = 2010-11-25", "to = 2010-11-20")
+        .replace("name = \"C D\"", "name = \" \"")
+        .replace("date = 2010-12-01", "date = 2010-11-01");
+    let err = parse(&text).unwrap_err();
+    let messages: Vec<_> = err.problems.iter().map(|p| p.field.clone().unwrap()).collect();
+    assert_eq!(messages, ["date", "visit.to", "signatory.name"]);
+    assert_eq!(err.line_col(err.problems[1].span.clone().unwrap().start), (17, 6));
+}
+
+#[test]
+fn mistakes_in_different_sections_are_all_reported() {
+    let text = MINIMAL
+        .replace("salutation = \"Dear A\"", "salutaton = \"Dear A\"")
+        .replace("week_commencing = 2009-12-07", "week_commencing = \"last year\"")
+        .replace("timescale = \"within 3 months\"", "timescale = \"soon\"")
+        .replace("overall = \"good\"", "overall = \"excelent\"")
+        .replace("[signatory]", "colour = \"blue\"\n[signatory]");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.problems.len(), 5, "{err}");
+    let text = err.to_string();
+    assert!(text.contains("did you mean `salutation`?"), "{text}");
+    assert!(text.contains("did you mean `excellent`?") || text.contains("`outstanding`"), "{text}");
+}
+
+#[test]
+fn warnings_do_not_stop_the_letter() {
+    let text = MINIMAL
+        .replace("overall = \"good\"", "overall = \"inadequate\"")
+        .replace("met = [\"managers\"]", "met = [\"managers\", \"managers\"]")
+        .replace("It happens now.", "It happens now. ![photo](x.png)");
+    let (finding, problems) = check(&PathBuf::from("t.toml"), text);
+    assert!(finding.is_some());
+    let messages: Vec<_> = problems.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("differs from the most common"));
+    assert!(messages[1].contains("listed twice"));
+    assert!(messages[2].contains("image `x.png` cannot be shown"));
+    let image = problems.problems[2].span.clone().unwrap();
+    assert_eq!(&problems.text[image], "![photo](x.png)");
+}
+
+#[test]
+fn no_areas_is_an_error() {
+    let cut = MINIMAL.find("[[area]]").unwrap();
+    let err = parse(&MINIMAL[..cut]).unwrap_err().to_string();
+    assert!(err.contains("no areas for improvement"), "{err}");
+}

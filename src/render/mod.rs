@@ -1,0 +1,422 @@
+//! One letter end to end: finding file → wording → typst → PDF file.
+//!
+//! A [`Renderer`] holds what all letters of a project share (the parsed
+//! templates, the fonts), so rendering many letters parses each only once;
+//! one that renders the same letters again and again (`watch`, `serve`) also
+//! keeps each letter as last worded ([`recent`]), so an unchanged one is not
+//! worded again. There is one way to render a letter: [`Renderer::prepare`]
+//! reads, validates and words it; [`Renderer::lay_out`] turns it into a
+//! [`Document`] to take the PDF and page images from; [`Renderer::render`]
+//! does both and writes the files, for every command that writes one.
+
+mod bilingual;
+mod check;
+mod document;
+mod recent;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use codespan_reporting::term::termcolor::WriteColor;
+use typst_pdf::{PdfStandard, PdfStandards};
+
+use crate::diagnostic::{FileProblems, display_path};
+use crate::model::{Finding, Status};
+use crate::output::{Destination, OutputError, OwnerRecords, Place};
+use crate::project::Project;
+use crate::typeset::{FilePool, PageImages, StandardsError, Typesetter, TypstError};
+use crate::wording::{Output, TemplateError, Templates};
+use recent::{RecentLetters, Remembered};
+
+pub use document::Document;
+
+/// Why one letter could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    /// The finding file is missing or invalid.
+    #[error("{0}")]
+    Finding(#[from] Box<FileProblems>),
+    /// The wording template failed.
+    #[error("{0}")]
+    Template(#[from] TemplateError),
+    /// typst could not lay out the letter.
+    #[error("{0}")]
+    Typst(#[from] TypstError),
+    /// The PDF could not be named or written.
+    #[error("{0}")]
+    Output(#[from] OutputError),
+}
+
+impl LetterError {
+    /// Writes the error as a person reads it: a finding file's problems with
+    /// snippets, typst's report as it is, anything else as one `error:` line.
+    /// The one way every command shows a letter's error.
+    pub fn emit(&self, out: &mut dyn WriteColor) -> std::io::Result<()> {
+        match self {
+            LetterError::Finding(problems) => problems.emit(out),
+            // typst's report starts every diagnostic with its severity.
+            LetterError::Typst(_) => writeln!(out, "{self}"),
+            LetterError::Template(_) | LetterError::Output(_) => writeln!(out, "error: {self}"),
+        }
+    }
+}
+
+/// Why a project's renderer could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A template does not parse.
+    #[error("{0}")]
+    Templates(#[from] TemplateError),
+    /// A signature image in `letterpress.toml` is not usable.
+    #[error("signature image for {name} in letterpress.toml: {reason}")]
+    Signature {
+        /// The signatory.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The PDF standards asked for cannot be combined.
+    #[error("{0}")]
+    Standards(#[from] StandardsError),
+    /// The project's fonts folder could not be read.
+    #[error("cannot read the fonts in {}: {source}", .dir.display())]
+    Fonts {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The fonts a project renders with.
+enum Fonts {
+    /// Only the embedded fonts: the process-wide instance.
+    Embedded(&'static Typesetter),
+    /// The embedded fonts and the project's own.
+    Project(Box<Typesetter>),
+}
+
+/// Paper sizes a letter can be laid out on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// typst's name for the paper size.
+    pub fn typst_name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
+}
+
+/// Renders the letters of one project.
+pub struct Renderer {
+    project: Project,
+    files: FilePool,
+    templates: Templates,
+    fonts: Fonts,
+    paper: Paper,
+    extra_standards: Vec<PdfStandard>,
+    standards: PdfStandards,
+    force_draft: bool,
+    /// Letters prepared lately, when the renderer keeps them.
+    recent: Option<Mutex<RecentLetters>>,
+}
+
+/// A letter read, validated and worded: what typst lays out.
+#[derive(Clone)]
+pub struct PreparedLetter {
+    /// The finding file, as it was named.
+    pub path: PathBuf,
+    /// The finding file's contents.
+    pub finding: Arc<Finding>,
+    /// The typst source the wording template made of it (and of its
+    /// translation, if it has one).
+    pub source: Arc<str>,
+}
+
+/// The files [`Renderer::render`] wrote.
+#[derive(Debug)]
+pub struct Written {
+    /// The PDF.
+    pub pdf: PathBuf,
+    /// The page images, if asked for.
+    pub images: Vec<PathBuf>,
+    /// How many pages the letter has.
+    pub pages: usize,
+}
+
+impl Renderer {
+    /// Parses the project's templates and reads its extra fonts, if any.
+    pub fn new(project: Project) -> Result<Renderer, SetupError> {
+        let templates = Templates::load(&project.templates_dir(), project.config.markdown)?;
+        let dir = project.root.join("fonts");
+        let fonts = match Typesetter::with_fonts_from(&dir) {
+            Ok(Some(own)) => Fonts::Project(Box::new(own)),
+            Ok(None) => Fonts::Embedded(Typesetter::shared()),
+            Err(source) => return Err(SetupError::Fonts { dir, source }),
+        };
+        check_signatures(&project)?;
+        let standards = crate::typeset::pdf_standards(&[])?;
+        let fallback = |name: &str| crate::project::builtin::template(name).map(|f| f.contents);
+        Ok(Renderer {
+            files: FilePool::new(&project.root, fallback),
+            project,
+            templates,
+            fonts,
+            paper: Paper::default(),
+            extra_standards: Vec::new(),
+            standards,
+            force_draft: false,
+            recent: None,
+        })
+    }
+
+    /// Lays letters out on `paper` and exports them conforming to PDF/UA-1
+    /// and the `extra` standards (e.g. PDF/A-2b for archive copies).
+    pub fn with_output(mut self, paper: Paper, extra: &[PdfStandard]) -> Result<Self, SetupError> {
+        self.paper = paper;
+        self.standards = crate::typeset::pdf_standards(extra)?;
+        self.extra_standards = extra.to_vec();
+        self.forget_letters();
+        Ok(self)
+    }
+
+    /// Renders every letter as a draft, whatever its `status`.
+    pub fn with_draft(mut self, draft: bool) -> Self {
+        self.force_draft = draft;
+        self.forget_letters();
+        self
+    }
+
+    /// Keeps the letters it prepares, so that one prepared again unchanged
+    /// is not parsed and worded again (see [`Renderer::prepare`]): for a
+    /// renderer that renders the same letters again and again, as `watch`
+    /// and `serve` do. A batch or a single render prepares each letter once
+    /// and would only pay for keeping them.
+    pub fn remembering(mut self) -> Self {
+        self.recent = Some(Mutex::default());
+        self
+    }
+
+    /// Letters worded with other settings are not what they would be now.
+    fn forget_letters(&mut self) {
+        if self.recent.is_some() {
+            self.recent = Some(Mutex::default());
+        }
+    }
+
+    /// The output settings, as text for fingerprints: a letter rendered
+    /// with other settings is a different PDF.
+    pub fn settings_key(&self) -> String {
+        format!("{:?} {:?} {}", self.paper, self.extra_standards, self.force_draft)
+    }
+
+    /// The typesetter (fonts and typst library) letters are compiled with.
+    pub fn typesetter(&self) -> &Typesetter {
+        match &self.fonts {
+            Fonts::Embedded(shared) => shared,
+            Fonts::Project(own) => own,
+        }
+    }
+
+    /// The project's files as typst parsed them, reused from letter to letter.
+    pub fn files(&self) -> &FilePool {
+        &self.files
+    }
+
+    /// The project the renderer serves.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// Reads, validates and words the letter in `finding_path`.
+    ///
+    /// A [remembering](Renderer::remembering) renderer does not word a
+    /// letter again while its finding file, and its translation if it has
+    /// one, read as they did when it was last prepared: its source depends
+    /// only on those texts, on what the renderer holds fixed (templates,
+    /// config, output settings) and, in a draft, on the minute its stamp
+    /// shows, which is compared too. That is a common case in the
+    /// edit-preview loop: `serve` renders every open letter again after a
+    /// save to any of them, and a save without an edit is still a change.
+    pub fn prepare(&self, finding_path: &Path) -> Result<PreparedLetter, LetterError> {
+        let shown = display_path(finding_path);
+        let text = read_finding_text(&shown)?;
+        let now = crate::wording::locale::now_utc();
+        let prepared = |finding: Finding, source: String| PreparedLetter {
+            path: finding_path.to_path_buf(),
+            finding: Arc::new(finding),
+            source: source.into(),
+        };
+        let Some(recent) = &self.recent else {
+            let finding = self.finding(&shown, text)?;
+            let source = self.worded(finding_path, &finding, &now)?.source;
+            return Ok(prepared(finding, source));
+        };
+        // The map is consistent after any panic: entries are inserted whole.
+        let lock = || recent.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(letter) = lock().recall(finding_path, &text, &now) {
+            return Ok(letter);
+        }
+        let finding = self.finding(&shown, text.clone())?;
+        let worded = self.worded(finding_path, &finding, &now)?;
+        let letter = prepared(finding, worded.source);
+        lock().remember(
+            finding_path,
+            Remembered {
+                text,
+                translation: worded.translation,
+                stamp: worded.stamped.then_some(now),
+                letter: letter.clone(),
+            },
+        );
+        Ok(letter)
+    }
+
+    /// Validates finding-file text; a letter that will be rendered final
+    /// must also have no placeholder left.
+    pub fn finding(&self, path: &Path, text: String) -> Result<Finding, LetterError> {
+        let finding = crate::finding::parse(path, text.clone()).map_err(Box::new)?;
+        if !self.is_draft(&finding) {
+            let left = crate::finding::placeholders(path, text);
+            if left.has_errors() {
+                return Err(LetterError::Finding(Box::new(left)));
+            }
+        }
+        Ok(finding)
+    }
+
+    fn is_draft(&self, finding: &Finding) -> bool {
+        self.force_draft || finding.status == Status::Draft
+    }
+
+    /// One language's letter; `primary` when its title is the PDF's.
+    fn version_source(
+        &self,
+        finding: &Finding,
+        primary: bool,
+        now: &str,
+    ) -> Result<String, TemplateError> {
+        let name = finding.template.as_deref().unwrap_or(&self.project.config.default_template);
+        let stamp = self.is_draft(finding).then_some(now);
+        let signature = match stamp {
+            Some(_) => None,
+            None => {
+                self.project.config.signatures.get(&finding.signatory.name).map(|p| format!("/{p}"))
+            }
+        };
+        let output = Output {
+            paper: self.paper.typst_name(),
+            draft: stamp,
+            signature: signature.as_deref(),
+            primary,
+        };
+        self.templates.render(name, finding, &self.project.config, &output)
+    }
+
+    /// Lays a prepared letter out into pages, to take its PDF and page
+    /// images from.
+    pub fn lay_out<'a>(&'a self, letter: &PreparedLetter) -> Result<Document<'a>, LetterError> {
+        let name = format!("{} (generated)", display_path(&letter.path).display());
+        let world =
+            self.typesetter().world(&self.files, letter.source.clone(), letter.finding.date, name);
+        Document::new(world, &self.standards)
+    }
+
+    /// A warning when a letter of `pages` pages is longer than the project's
+    /// `[output] max_pages`.
+    pub fn page_warning(&self, pages: usize) -> Option<String> {
+        let max = self.project.config.output.max_pages?;
+        (pages > max).then(|| {
+            format!(
+                "the letter has {pages} pages, more than the {max} set by max_pages in {}",
+                crate::project::CONFIG_FILE
+            )
+        })
+    }
+
+    /// Where the PDF of a letter goes (see [`Destination::of`]).
+    pub fn destination(
+        &self,
+        finding_path: &Path,
+        finding: &Finding,
+        place: Place<'_>,
+    ) -> Result<Destination, OutputError> {
+        let root = &self.project.root;
+        Destination::of(&self.project.config.output, root, finding_path, finding, place)
+    }
+
+    /// The one way a letter becomes files: prepares the letter in
+    /// `finding_path`, names its PDF in `place` (see [`Destination::of`]),
+    /// lays it out and writes the PDF, recording its owner in `owners`; with
+    /// `images`, also every page as `NAME-N.png` beside it.
+    pub fn render(
+        &self,
+        finding_path: &Path,
+        place: Place<'_>,
+        images: Option<PageImages>,
+        owners: &OwnerRecords,
+    ) -> Result<Written, LetterError> {
+        let letter = self.prepare(finding_path)?;
+        let destination = self.destination(finding_path, &letter.finding, place)?;
+        let document = self.lay_out(&letter)?;
+        let (pdf, pages) = match images {
+            Some(images) => {
+                let (pdf, pages) = document.pdf_and_pages(images, &[])?;
+                (pdf, Some(pages))
+            }
+            None => (document.pdf()?, None),
+        };
+        crate::output::write_pdf(&destination, finding_path, &pdf, owners)?;
+        let stem = destination.path.with_extension("");
+        let mut written = Vec::new();
+        for (i, page) in pages.iter().flatten().enumerate() {
+            let path = PathBuf::from(format!("{}-{}.png", stem.display(), i + 1));
+            crate::output::write(&path, &page.png)?;
+            written.push(path);
+        }
+        Ok(Written { pdf: destination.path, images: written, pages: document.page_count() })
+    }
+}
+
+/// Reads a finding file's text, a failure reported as a problem of the file.
+fn read_finding_text(path: &Path) -> Result<String, LetterError> {
+    crate::finding::read_text(path).map_err(|e| LetterError::Finding(Box::new(e)))
+}
+
+/// Checks that every configured signature image is an image file inside the
+/// project, so a missing one is reported before any letter is rendered.
+fn check_signatures(project: &Project) -> Result<(), SetupError> {
+    for (name, path) in &project.config.signatures {
+        let fail = |reason: String| SetupError::Signature { name: name.clone(), reason };
+        let relative = Path::new(path);
+        if relative.is_absolute()
+            || relative.components().any(|c| c == std::path::Component::ParentDir)
+        {
+            return Err(fail(format!(
+                "`{path}` must be a path inside the project, like signatures/name.png"
+            )));
+        }
+        let is_image = relative.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["png", "jpg", "jpeg", "svg"].contains(&e.to_ascii_lowercase().as_str())
+        });
+        if !is_image {
+            return Err(fail(format!("`{path}` is not a PNG, JPEG or SVG file")));
+        }
+        if !project.root.join(relative).is_file() {
+            return Err(fail(format!("`{path}` does not exist in {}", project.root.display())));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,524 @@
+//! Markdown → typst markup.
+//!
+//! Inspectors write prose fields in CommonMark. This module turns them into
+//! typst markup that shows the same text and structure, using pulldown-cmark's
+//! event stream and one small writer with an exhaustive `match` over events
+//! (the shape of mdBook's `MarkdownTreeBuilder`).
+//!
+//! Safety rests on two rules, kept in this file and in [`super::escape`]:
+//! every piece of inspector text goes through [`escape::push_markup`] or
+//! [`escape::string`], and every construct the writer emits is a function call
+//! in code form terminated by `;` (`#emph[...];`, `#list([..], [..]);`), so
+//! nothing depends on what is at the start of a line and no following text can
+//! continue a call. Raw HTML is never passed through: it is printed as text
+//! and reported as a warning.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use super::escape;
+use crate::finding::ProseRemark;
+use crate::model::MarkdownOptions;
+
+/// How deep containers (lists, quotes, emphasis …) may nest before the writer
+/// stops wrapping and flattens their content.
+///
+/// typst refuses to lay out lists nested deeper than about 31 levels and
+/// parses at most 256 nested brackets; a letter never needs more than a few
+/// levels, so deeper input keeps its text but loses the extra nesting instead
+/// of failing the compile.
+const MAX_NESTING: usize = 16;
+
+/// The result of converting one Markdown text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Converted {
+    /// typst markup, safe to place at the top level or inside `[...]`.
+    pub markup: String,
+    /// Constructs that were shown differently from what the Markdown asked.
+    pub warnings: Vec<ProseRemark>,
+}
+
+/// Converts Markdown to typst markup.
+///
+/// `lead` is plain text placed at the start of the first paragraph: the
+/// letter's wording often begins a sentence ("The inspection in December 2009
+/// reported that") that the inspector's prose completes.
+pub fn to_typst(markdown: &str, lead: Option<&str>, options: MarkdownOptions) -> Converted {
+    let events: Vec<(Event<'_>, Range<usize>)> =
+        Parser::new_ext(markdown, parser_options(options)).into_offset_iter().collect();
+    let footnotes = footnote_definitions(&events);
+    let mut writer = Writer::new(&footnotes, lead);
+    // Escaping adds a backslash here and there: room for that up front
+    // saves growing the output several times per field.
+    writer.out.reserve(markdown.len() + markdown.len() / 4 + lead.map_or(0, str::len));
+    writer.run(&events);
+    writer.finish()
+}
+
+/// What a letter cannot show as written in `markdown`: the warnings `check`
+/// reports on a prose field.
+pub fn remarks(markdown: &str) -> Vec<ProseRemark> {
+    to_typst(markdown, None, MarkdownOptions::default()).warnings
+}
+
+/// The one place that decides which Markdown extensions letters accept.
+pub fn parser_options(options: MarkdownOptions) -> Options {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    if options.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    opts
+}
+
+/// Converts every footnote definition on its own, keyed by label.
+///
+/// typst places a footnote's text where it is referenced, while Markdown
+/// defines it anywhere (usually at the end), so definitions are converted
+/// first and looked up when a reference is met.
+fn footnote_definitions(events: &[(Event<'_>, Range<usize>)]) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    let none = HashMap::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i].0 {
+            let end = matching_end(events, i);
+            let mut writer = Writer::new(&none, None);
+            writer.run(&events[i + 1..end]);
+            map.entry(label.to_string()).or_insert(writer.finish().markup);
+            i = end;
+        }
+        i += 1;
+    }
+    map
+}
+
+/// Index of the `End` event that closes the `Start` at `start`.
+fn matching_end(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+/// What an open container emitted, so its end can close it the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// A block whose children are separated by paragraph breaks.
+    Block { wrapped: bool, blocks: usize },
+    /// An inline wrapper such as `#emph[`.
+    Inline { wrapped: bool },
+    /// A list or table: children are `[...]` arguments.
+    Arguments { wrapped: bool },
+    /// Content that is not emitted at all (a footnote definition in the main
+    /// pass; it is shown where it is referenced).
+    Hidden,
+}
+
+/// Streams typst markup for a sequence of Markdown events.
+struct Writer<'a> {
+    out: String,
+    frames: Vec<Frame>,
+    /// Text of the code block being read, emitted at its end.
+    code: Option<String>,
+    footnotes: &'a HashMap<String, String>,
+    lead: Option<&'a str>,
+    warnings: Vec<ProseRemark>,
+    hidden: usize,
+}
+
+impl<'a> Writer<'a> {
+    fn new(footnotes: &'a HashMap<String, String>, lead: Option<&'a str>) -> Self {
+        Self {
+            out: String::new(),
+            frames: vec![Frame::Block { wrapped: false, blocks: 0 }],
+            code: None,
+            footnotes,
+            lead,
+            warnings: Vec::new(),
+            hidden: 0,
+        }
+    }
+
+    fn run(&mut self, events: &[(Event<'_>, Range<usize>)]) {
+        for (event, range) in events {
+            if self.hidden > 0 {
+                match event {
+                    Event::Start(_) => self.hidden += 1,
+                    Event::End(_) => self.hidden -= 1,
+                    _ => {}
+                }
+                if self.hidden == 0 {
+                    self.frames.pop();
+                }
+                continue;
+            }
+            self.event(event, range.clone());
+        }
+    }
+
+    fn finish(mut self) -> Converted {
+        if let Some(lead) = self.lead.take() {
+            // Prose with no paragraph at all still gets its lead.
+            escape::push_markup(&mut self.out, lead);
+        }
+        let mut markup = self.out;
+        markup.truncate(markup.trim_end().len());
+        markup.drain(..markup.len() - markup.trim_start().len());
+        Converted { markup, warnings: self.warnings }
+    }
+
+    fn event(&mut self, event: &Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(*tag),
+            Event::Text(text) => self.text(text),
+            Event::Code(code) => {
+                self.inline_call(&format!("#raw({})", escape::string(code)));
+            }
+            Event::InlineMath(math) | Event::DisplayMath(math) => self.text(math),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.warn(
+                    range,
+                    "raw HTML cannot be shown in a letter; it is printed as plain text",
+                );
+                self.text(html);
+            }
+            Event::FootnoteReference(label) => match self.footnotes.get(label.as_ref()) {
+                Some(body) => {
+                    let call = format!("#footnote[{body}]");
+                    self.inline_call(&call);
+                }
+                None => self.text(&format!("[^{label}]")),
+            },
+            Event::SoftBreak => self.out.push(' '),
+            Event::HardBreak => self.inline_call("#linebreak()"),
+            Event::Rule => {
+                self.begin_block();
+                self.out.push_str("#line(length: 100%);");
+            }
+            Event::TaskListMarker(done) => self.text(if *done { "☒ " } else { "☐ " }),
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph => {
+                self.begin_block();
+                if let Some(lead) = self.lead.take() {
+                    escape::push_markup(&mut self.out, lead);
+                }
+                self.frames.push(Frame::Inline { wrapped: false });
+            }
+            Tag::Heading { level, .. } => {
+                self.begin_block();
+                let open = format!("#heading(level: {}, outlined: false)[", *level as usize);
+                self.open_inline(&open);
+            }
+            Tag::BlockQuote(kind) => {
+                self.begin_block();
+                let wrapped = self.can_nest();
+                if wrapped {
+                    self.out.push_str("#quote(block: true)[");
+                }
+                self.frames.push(Frame::Block { wrapped, blocks: 0 });
+                if let Some(kind) = kind {
+                    self.open_inline("#strong[");
+                    self.text(alert_title(*kind));
+                    self.end_inline();
+                    self.out.push(' ');
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                self.begin_block();
+                if let CodeBlockKind::Fenced(info) = kind
+                    && let Some(lang) = info.split_whitespace().next()
+                {
+                    self.out
+                        .push_str(&format!("#raw(block: true, lang: {}, ", escape::string(lang)));
+                } else {
+                    self.out.push_str("#raw(block: true, ");
+                }
+                self.code = Some(String::new());
+            }
+            Tag::HtmlBlock => {
+                self.begin_block();
+                self.frames.push(Frame::Inline { wrapped: false });
+            }
+            Tag::List(start) => {
+                self.begin_block();
+                let wrapped = self.can_nest();
+                if wrapped {
+                    match start {
+                        Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
+                        None => self.out.push_str("#list("),
+                    }
+                }
+                self.frames.push(Frame::Arguments { wrapped });
+            }
+            Tag::Item | Tag::TableCell => {
+                let wrapped =
+                    matches!(self.frames.last(), Some(Frame::Arguments { wrapped: true }));
+                if wrapped {
+                    self.out.push('[');
+                } else {
+                    self.begin_block();
+                }
+                self.frames.push(Frame::Block { wrapped, blocks: 0 });
+            }
+            Tag::FootnoteDefinition(_) | Tag::MetadataBlock(_) => {
+                self.frames.push(Frame::Hidden);
+                self.hidden = 1;
+            }
+            Tag::DefinitionList => self.frames.push(Frame::Block { wrapped: false, blocks: 0 }),
+            Tag::DefinitionListTitle => {
+                self.begin_block();
+                self.open_inline("#strong[");
+            }
+            Tag::DefinitionListDefinition => {
+                self.begin_block();
+                self.frames.push(Frame::Block { wrapped: false, blocks: 0 });
+            }
+            Tag::Table(alignments) => {
+                self.begin_block();
+                let wrapped = self.can_nest();
+                if wrapped {
+                    let aligns: Vec<&str> = alignments.iter().map(|a| align_name(*a)).collect();
+                    self.out.push_str(&format!(
+                        "#table(columns: {}, align: ({},), ",
+                        alignments.len().max(1),
+                        aligns.join(", ")
+                    ));
+                }
+                self.frames.push(Frame::Arguments { wrapped });
+            }
+            Tag::TableHead => {
+                let wrapped =
+                    matches!(self.frames.last(), Some(Frame::Arguments { wrapped: true }));
+                if wrapped {
+                    self.out.push_str("table.header(");
+                }
+                self.frames.push(Frame::Arguments { wrapped });
+            }
+            Tag::TableRow => {}
+            Tag::Emphasis => self.open_inline("#emph["),
+            Tag::Strong => self.open_inline("#strong["),
+            Tag::Strikethrough => self.open_inline("#strike["),
+            Tag::Superscript => self.open_inline("#super["),
+            Tag::Subscript => self.open_inline("#sub["),
+            Tag::Link { link_type, dest_url, .. } => {
+                let url = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                if url.is_empty() {
+                    self.frames.push(Frame::Inline { wrapped: false });
+                } else {
+                    self.open_inline(&format!("#link({})[", escape::string(&url)));
+                }
+            }
+            Tag::Image { dest_url, .. } => {
+                self.warn(
+                    range,
+                    &format!(
+                        "image `{dest_url}` cannot be shown in a letter; its description is printed instead"
+                    ),
+                );
+                self.frames.push(Frame::Inline { wrapped: false });
+            }
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::CodeBlock => {
+                let code = self.code.take().unwrap_or_default();
+                self.out.push_str(&escape::string(&code));
+                self.out.push_str(");");
+            }
+            TagEnd::TableRow => {}
+            TagEnd::Item | TagEnd::TableCell => {
+                if let Some(Frame::Block { wrapped: true, .. }) = self.frames.pop() {
+                    self.out.push_str("], ");
+                }
+            }
+            TagEnd::List(_) | TagEnd::Table => {
+                if let Some(Frame::Arguments { wrapped: true }) = self.frames.pop() {
+                    self.out.push_str(");");
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(Frame::Arguments { wrapped: true }) = self.frames.pop() {
+                    self.out.push_str("), ");
+                }
+            }
+            TagEnd::BlockQuote(_) => {
+                if let Some(Frame::Block { wrapped: true, .. }) = self.frames.pop() {
+                    self.out.push_str("];");
+                }
+            }
+            TagEnd::DefinitionList | TagEnd::DefinitionListDefinition => {
+                self.frames.pop();
+            }
+            _ => self.end_inline(),
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        match &mut self.code {
+            Some(code) => code.push_str(text),
+            None => escape::push_markup(&mut self.out, text),
+        }
+    }
+
+    /// Emits a complete inline call such as `#raw("x")`, terminated by `;`.
+    fn inline_call(&mut self, call: &str) {
+        self.out.push_str(call);
+        self.out.push(';');
+    }
+
+    /// Opens an inline wrapper like `#emph[`, unless nesting is too deep.
+    fn open_inline(&mut self, open: &str) {
+        let wrapped = self.can_nest();
+        if wrapped {
+            self.out.push_str(open);
+        }
+        self.frames.push(Frame::Inline { wrapped });
+    }
+
+    fn end_inline(&mut self) {
+        if let Some(Frame::Inline { wrapped: true }) = self.frames.pop() {
+            self.out.push_str("];");
+        }
+    }
+
+    /// Separates a new block from the previous one in the same container.
+    fn begin_block(&mut self) {
+        let Some(Frame::Block { blocks, .. }) =
+            self.frames.iter_mut().rev().find(|f| matches!(f, Frame::Block { .. }))
+        else {
+            return;
+        };
+        if *blocks > 0 {
+            self.out.push_str("\n\n");
+        }
+        *blocks += 1;
+    }
+
+    fn can_nest(&self) -> bool {
+        let depth = self
+            .frames
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f,
+                    Frame::Block { wrapped: true, .. }
+                        | Frame::Inline { wrapped: true }
+                        | Frame::Arguments { wrapped: true }
+                )
+            })
+            .count();
+        depth < MAX_NESTING
+    }
+
+    fn warn(&mut self, range: Range<usize>, message: &str) {
+        self.warnings.push(ProseRemark { range, message: message.to_owned() });
+    }
+}
+
+fn align_name(alignment: Alignment) -> &'static str {
+    match alignment {
+        Alignment::None | Alignment::Left => "left",
+        Alignment::Center => "center",
+        Alignment::Right => "right",
+    }
+}
+
+fn alert_title(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "Note:",
+        BlockQuoteKind::Tip => "Tip:",
+        BlockQuoteKind::Important => "Important:",
+        BlockQuoteKind::Warning => "Warning:",
+        BlockQuoteKind::Caution => "Caution:",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(md: &str) -> String {
+        to_typst(md, None, MarkdownOptions::default()).markup
+    }
+
+    #[test]
+    fn paragraphs_are_separated_by_blank_lines() {
+        assert_eq!(convert("one\ntwo\n\nthree"), "one two\n\nthree");
+    }
+
+    #[test]
+    fn inline_styles_are_calls_terminated_by_semicolons() {
+        assert_eq!(convert("*a* **b** `c`"), "#emph[a]; #strong[b]; #raw(\"c\");");
+    }
+
+    #[test]
+    fn lists_use_function_form_and_keep_their_start() {
+        assert_eq!(convert("- a\n- b"), "#list([a], [b], );");
+        assert_eq!(convert("3. a\n4. b"), "#enum(start: 3, [a], [b], );");
+    }
+
+    #[test]
+    fn links_pass_the_url_as_a_string() {
+        assert_eq!(convert("[x](http://a.b/\"q)"), "#link(\"http://a.b/\\\"q\")[x];");
+    }
+
+    #[test]
+    fn lead_starts_the_first_paragraph() {
+        let out = to_typst("the text.\n\nMore.", Some("It said that "), MarkdownOptions::default());
+        assert_eq!(out.markup, "It said that the text\\.\n\nMore\\.");
+    }
+
+    #[test]
+    fn html_is_printed_and_reported() {
+        let out = to_typst("a <b>x</b>", None, MarkdownOptions::default());
+        assert_eq!(out.markup, "a \\<b\\>x\\<\\/b\\>");
+        assert_eq!(out.warnings.len(), 2);
+    }
+
+    #[test]
+    fn footnotes_are_placed_at_their_reference() {
+        assert_eq!(convert("a[^1]\n\n[^1]: note"), "a#footnote[note];");
+    }
+
+    #[test]
+    fn smart_punctuation_is_an_option() {
+        let smart = MarkdownOptions { smart_punctuation: true };
+        assert_eq!(to_typst("\"a\" -- b", None, smart).markup, "“a” – b");
+        assert_eq!(convert("\"a\" -- b"), "\\\"a\\\" \\-\\- b");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        let md = ">".repeat(100) + " deep";
+        let out = convert(&md);
+        assert_eq!(out.matches("#quote").count(), MAX_NESTING);
+        assert!(out.contains("deep"));
+    }
+}

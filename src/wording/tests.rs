@@ -1,0 +1,114 @@
+use super::prose::ConvertedProse;
+use super::*;
+use crate::model::Judgement::{self, *};
+use crate::project::Project;
+use crate::test_fixtures;
+
+fn render_with(judgements: &[Judgement]) -> String {
+    let project = Project::discover(&test_fixtures::root()).unwrap();
+    let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
+    let mut finding = crate::finding::load(&test_fixtures::demo()).unwrap();
+    let template_area = finding.areas[0].clone();
+    finding.areas = judgements
+        .iter()
+        .map(|j| crate::model::Area { judgement: *j, ..template_area.clone() })
+        .collect();
+    let source =
+        templates.render("monitoring", &finding, &project.config, &Output::FINAL_A4).unwrap();
+    source.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn unchanged_prose_is_not_converted_again() {
+    let project = Project::discover(&test_fixtures::root()).unwrap();
+    let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
+    let mut finding = crate::finding::load(&test_fixtures::demo()).unwrap();
+    let render = |finding: &Finding| {
+        templates.render("monitoring", finding, &project.config, &Output::FINAL_A4).unwrap()
+    };
+    let first = render(&finding);
+    let converted = templates.markdown_conversions();
+    assert_eq!(converted, 2 * finding.areas.len(), "each area's two prose fields");
+    assert_eq!(render(&finding), first);
+    assert_eq!(templates.markdown_conversions(), converted);
+    finding.areas[3].progress.push_str(" An *edit*.");
+    let edited = render(&finding);
+    assert_eq!(templates.markdown_conversions(), converted + 1);
+    assert!(edited.contains("An #emph[edit];") && !first.contains("#emph[edit]"));
+}
+
+#[test]
+fn converted_prose_is_told_apart_by_its_lead_and_stays_bounded() {
+    let mut converted = ConvertedProse::default();
+    let plain = converted.markup("ok", None, MarkdownOptions::default());
+    let led = converted.markup("ok", Some("It is "), MarkdownOptions::default());
+    assert_ne!(plain.as_str(), led.as_str());
+    assert_eq!(converted.conversions(), 2);
+    let long = "x".repeat(ConvertedProse::LIMIT / 3);
+    for n in 0..5 {
+        converted.markup(&format!("{n}{long}"), None, MarkdownOptions::default());
+        assert!(converted.bytes() <= ConvertedProse::LIMIT);
+    }
+    assert_eq!(converted.conversions(), 7);
+}
+
+#[test]
+fn summary_of_the_exemplar() {
+    let mut js = vec![Satisfactory; 8];
+    js.extend([Inadequate, Good, Inadequate, Good]);
+    let source = render_with(&js);
+    assert!(source.contains(
+        "judges that satisfactory progress has been made in eight of the twelve areas for \
+         improvement, good progress in two and inadequate progress in two."
+    ));
+    assert!(source.contains("identified twelve areas for improvement."));
+}
+
+#[test]
+fn summary_of_a_single_area() {
+    let source = render_with(&[Good]);
+    assert!(source.contains("good progress has been made in the one area for improvement."));
+    assert!(source.contains("identified one area for improvement."));
+}
+
+#[test]
+fn summary_when_all_areas_share_a_judgement() {
+    assert!(
+        render_with(&[Satisfactory; 3])
+            .contains("satisfactory progress has been made in all three areas for improvement.")
+    );
+    assert!(
+        render_with(&[Good; 2])
+            .contains("good progress has been made in both areas for improvement.")
+    );
+}
+
+#[test]
+fn summary_of_a_tie_puts_the_better_judgement_first() {
+    let source = render_with(&[Inadequate, Good, Good, Inadequate]);
+    assert!(source.contains(
+        "good progress has been made in two of the four areas for improvement and \
+         inadequate progress in two."
+    ));
+}
+
+#[test]
+fn summary_of_two_judgements() {
+    let source = render_with(&[Outstanding, Satisfactory, Satisfactory]);
+    assert!(source.contains(
+        "satisfactory progress has been made in two of the three areas for improvement and \
+         outstanding progress in one."
+    ));
+}
+
+#[test]
+fn unknown_template_lists_the_available_ones() {
+    let project = Project::discover(&test_fixtures::root()).unwrap();
+    let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
+    let finding = crate::finding::load(&test_fixtures::demo()).unwrap();
+    let err = templates
+        .render("nope", &finding, &project.config, &Output::FINAL_A4)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "unknown template `nope`; available: brief, monitoring");
+}

@@ -1,0 +1,17 @@
+//! The integration tests, as one test binary (one link of typst instead of
+//! one per file): each module runs the real binary, or the library, on real
+//! files, and reads the PDFs back. `common` and `layout` are their helpers.
+
+mod common;
+mod layout;
+
+mod bad_input;
+mod batch;
+mod commonmark;
+mod injection;
+mod pdf_quality;
+mod project;
+mod render;
+mod serve;
+mod watch;
+mod workflow;

@@ -1,0 +1,117 @@
+//! An inspectorate's own project, outside this repository: `init`, render
+//! from a subfolder, override a built-in template, add a font.
+
+use crate::common;
+
+use common::*;
+use predicates::str::contains;
+
+#[test]
+fn a_project_of_its_own_from_init_to_overrides_and_fonts() {
+    let outside = tempfile::tempdir().unwrap();
+    let root = outside.path().join("office");
+    letterpress().current_dir(outside.path()).args(["init", "office"]).assert().success();
+    for file in ["letterpress.toml", "letters/example.toml", "templates/README.md"] {
+        assert!(root.join(file).is_file(), "{file} missing");
+    }
+    letterpress()
+        .current_dir(outside.path())
+        .args(["init", "office"])
+        .assert()
+        .code(1)
+        .stderr(contains("not overwriting"));
+
+    // Render from a subfolder: the project is found upwards; built-in
+    // templates are used, as the project has none of its own.
+    let letters = root.join("letters");
+    letterpress().current_dir(&letters).args(["render", "example.toml"]).assert().success();
+    let pdf = root.join("out/example.pdf");
+    assert!(pdf_text(&pdf).contains("Yours sincerely"));
+
+    // Override the wording: eject the built-in template and change the closing.
+    letterpress()
+        .current_dir(&letters)
+        .args(["templates", "--eject", "monitoring.typ.tera"])
+        .assert()
+        .success();
+    let wording = root.join("templates/monitoring.typ.tera");
+    let text = std::fs::read_to_string(&wording).unwrap();
+    std::fs::write(&wording, text.replace("Yours sincerely", "With kind regards")).unwrap();
+    letterpress().current_dir(&letters).args(["render", "example.toml"]).assert().success();
+    let words = pdf_text(&pdf);
+    assert!(words.contains("With kind regards") && !words.contains("Yours sincerely"));
+    letterpress()
+        .current_dir(&root)
+        .arg("templates")
+        .assert()
+        .success()
+        .stdout(contains("templates/monitoring.typ.tera\tproject (overrides built-in)"))
+        .stdout(contains("templates/layout.typ\tbuilt-in"));
+
+    // A font the layout names but nobody provides is an error naming it.
+    letterpress()
+        .current_dir(&root)
+        .args(["templates", "--eject", "layout.typ"])
+        .assert()
+        .success();
+    let layout = root.join("templates/layout.typ");
+    let original = std::fs::read_to_string(&layout).unwrap();
+    std::fs::write(&layout, original.replace("\"Liberation Sans\"", "\"Liberation Serif\""))
+        .unwrap();
+    letterpress()
+        .current_dir(&root)
+        .args(["render", "letters/example.toml"])
+        .assert()
+        .code(1)
+        .stderr(contains("unknown font family: liberation serif"))
+        .stderr(contains("fonts/"));
+
+    // Adding the font file to the project's fonts/ makes it available.
+    std::fs::create_dir_all(root.join("fonts")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/fonts/LiberationSerif-Regular.ttf"),
+        root.join("fonts/LiberationSerif-Regular.ttf"),
+    )
+    .unwrap();
+    letterpress().current_dir(&root).args(["render", "letters/example.toml"]).assert().success();
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        bytes.windows(b"LiberationSerif".len()).any(|w| w == b"LiberationSerif"),
+        "the project font is not in the PDF"
+    );
+}
+
+#[test]
+fn outside_any_project_suggests_init() {
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("x.toml"), "").unwrap();
+    letterpress()
+        .current_dir(empty.path())
+        .args(["render", "x.toml"])
+        .assert()
+        .code(1)
+        .stderr(contains("letterpress init"));
+}
+
+#[test]
+fn project_option_overrides_discovery() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let pdf = elsewhere.path().join("demo.pdf");
+    letterpress()
+        .current_dir(elsewhere.path())
+        .arg("--project")
+        .arg(fixtures())
+        .arg("render")
+        .arg(demo_finding())
+        .arg("-o")
+        .arg(&pdf)
+        .assert()
+        .success();
+    assert!(pdf.is_file());
+}
+
+#[test]
+fn completions_and_version() {
+    letterpress().args(["completions", "bash"]).assert().success().stdout(contains("letterpress"));
+    letterpress().arg("--version").assert().success().stdout(contains(env!("CARGO_PKG_VERSION")));
+}
