@@ -204,9 +204,10 @@ mod tests {
     #[test]
     fn a_pdf_another_letter_wrote_is_not_replaced() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
-        std::fs::write(&a, "").unwrap();
-        std::fs::write(&b, "").unwrap();
+        let [a, b] = ["a.toml", "b.toml"].map(|name| dir.path().join(name));
+        for finding in [&a, &b] {
+            std::fs::write(finding, "").unwrap();
+        }
         let destination = Destination { path: dir.path().join("out/x.pdf"), explicit: false };
         let owners = OwnerRecords::default();
         write_pdf(&destination, &a, b"%PDF-a", &owners).unwrap();

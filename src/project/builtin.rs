@@ -15,24 +15,22 @@ pub struct BuiltinFile {
     pub contents: &'static str,
 }
 
+/// A built-in template: its file under `templates/`, embedded.
+macro_rules! template {
+    ($name:literal) => {
+        BuiltinFile {
+            path: concat!("templates/", $name),
+            contents: include_str!(concat!("../../templates/", $name)),
+        }
+    };
+}
+
 /// The built-in templates, overridable by the project's own files.
 pub const TEMPLATES: &[BuiltinFile] = &[
-    BuiltinFile {
-        path: "templates/monitoring.typ.tera",
-        contents: include_str!("../../templates/monitoring.typ.tera"),
-    },
-    BuiltinFile {
-        path: "templates/monitoring.cy.typ.tera",
-        contents: include_str!("../../templates/monitoring.cy.typ.tera"),
-    },
-    BuiltinFile {
-        path: "templates/brief.typ.tera",
-        contents: include_str!("../../templates/brief.typ.tera"),
-    },
-    BuiltinFile {
-        path: "templates/layout.typ",
-        contents: include_str!("../../templates/layout.typ"),
-    },
+    template!("monitoring.typ.tera"),
+    template!("monitoring.cy.typ.tera"),
+    template!("brief.typ.tera"),
+    template!("layout.typ"),
 ];
 
 /// A complete, valid finding file: the example letter of a new project.

@@ -115,3 +115,31 @@ fn completions_and_version() {
     letterpress().args(["completions", "bash"]).assert().success().stdout(contains("letterpress"));
     letterpress().arg("--version").assert().success().stdout(contains(env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn a_file_that_cannot_be_written_exits_3_and_one_that_exists_exits_1() {
+    let project = project_copy();
+    // A file where a folder should be: no write can succeed, even as root.
+    std::fs::write(project.path().join("blocked"), "").unwrap();
+    letterpress()
+        .current_dir(project.path())
+        .args(["new", "blocked/north.toml"])
+        .assert()
+        .code(3)
+        .stderr(contains("cannot write blocked"));
+    letterpress()
+        .current_dir(project.path())
+        .args(["new", "letters/cafcass-greater-london.toml"])
+        .assert()
+        .code(1)
+        .stderr(contains("already exists; not overwriting it"));
+
+    std::fs::remove_dir_all(project.path().join("templates")).unwrap();
+    std::fs::write(project.path().join("templates"), "").unwrap();
+    letterpress()
+        .current_dir(project.path())
+        .args(["templates", "--eject", "layout.typ"])
+        .assert()
+        .code(3)
+        .stderr(contains("cannot write"));
+}
