@@ -1,6 +1,6 @@
 //! The command line: arguments, what each subcommand prints, and exit codes.
 //!
-//! Exit codes ([`Failure::exit_code`], the one place that picks them): 0
+//! Exit codes (`Failure::exit_code`, the one place that picks them): 0
 //! success, 1 invalid input (a finding, template or layout the letter cannot
 //! be made from; a file that would be overwritten), 2 usage errors (reported
 //! by clap), 3 anything else (for example an output folder that cannot be

@@ -7,12 +7,12 @@
 //! look their spans up in the parsed document, so every problem is reported
 //! with file, field and line, all in one pass.
 //!
-//! - [`reader`]: syntax, then each section on its own, with stand-ins for
+//! - `reader`: syntax, then each section on its own, with stand-ins for
 //!   fields already reported so the next mistake is found too;
-//! - [`rules`]: the checks across fields, and warnings;
-//! - [`messages`]: toml's and serde's words made plain, with hints;
-//! - [`spans`]: where a field was written;
-//! - [`placeholders`], [`translation`], [`postal`]: the scaffold's `TODO`, a
+//! - `rules`: the checks across fields, and warnings;
+//! - `messages`: toml's and serde's words made plain, with hints;
+//! - `spans`: where a field was written;
+//! - `placeholders`, `translation`, `postal`: the scaffold's `TODO`, a
 //!   bilingual letter's two versions, the address block.
 
 mod messages;

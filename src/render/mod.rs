@@ -3,7 +3,7 @@
 //! A [`Renderer`] holds what all letters of a project share (the parsed
 //! templates, the fonts), so rendering many letters parses each only once;
 //! one that renders the same letters again and again (`watch`, `serve`) also
-//! keeps each letter as last worded ([`recent`]), so an unchanged one is not
+//! keeps each letter as last worded (`recent`), so an unchanged one is not
 //! worded again. There is one way to render a letter: [`Renderer::prepare`]
 //! reads, validates and words it; [`Renderer::lay_out`] turns it into a
 //! [`Document`] to take the PDF and page images from; [`Renderer::render`]
@@ -343,7 +343,7 @@ impl Renderer {
         })
     }
 
-    /// Where the PDF of a letter goes (see [`Destination::of`]).
+    /// Where the PDF of a letter goes (see `Destination::of`).
     pub fn destination(
         &self,
         finding_path: &Path,
@@ -355,7 +355,7 @@ impl Renderer {
     }
 
     /// The one way a letter becomes files: prepares the letter in
-    /// `finding_path`, names its PDF in `place` (see [`Destination::of`]),
+    /// `finding_path`, names its PDF in `place` (see `Destination::of`),
     /// lays it out and writes the PDF, recording its owner in `owners`; with
     /// `images`, also every page as `NAME-N.png` beside it.
     pub fn render(
