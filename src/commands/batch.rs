@@ -72,9 +72,6 @@ struct Plan {
     /// Its PDF's path relative to the output folder, with `/` separators:
     /// the manifest key.
     key: String,
-    /// The folder the PDF is named in, relative to the output folder: the
-    /// finding file's folder relative to the input folder.
-    folder: PathBuf,
     /// The fingerprint of the letter's inputs, or why it cannot be rendered.
     fingerprint: Result<u128, LetterError>,
 }
@@ -165,8 +162,7 @@ pub fn run(
                 let (outcome, pages) = if unchanged {
                     (Outcome::Unchanged, None)
                 } else {
-                    let folder = options.output.join(&plan.folder);
-                    match renderer.render(&plan.finding, Place::Folder(&folder), None, &owners) {
+                    match renderer.render(&plan.finding, Place::Named(&pdf), None, &owners) {
                         Ok(written) => (Outcome::Rendered, Some(written.pages)),
                         Err(err) => (Outcome::Failed(err), None),
                     }
@@ -278,12 +274,7 @@ fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf, shared: u128) ->
         Ok((name, fingerprint)) => (name, Ok(fingerprint)),
         Err(err) => (fallback, Err(err)),
     };
-    Plan {
-        key: manifest::key(&key),
-        folder: folder.to_path_buf(),
-        finding: finding_path,
-        fingerprint,
-    }
+    Plan { key: manifest::key(&key), finding: finding_path, fingerprint }
 }
 
 /// Fails every letter whose PDF name another letter (earlier in file order,

@@ -66,6 +66,10 @@ pub enum Place<'a> {
     Given(Option<&'a Path>),
     /// This folder, whatever its name (a batch's mirror of its input tree).
     Folder(&'a Path),
+    /// This PDF, named from the letter beforehand (a batch names every
+    /// letter before it renders any, to refuse two letters one name), so
+    /// an edit made since cannot move it; its owner is recorded.
+    Named(&'a Path),
 }
 
 impl Destination {
@@ -82,6 +86,9 @@ impl Destination {
         let output = match place {
             Place::Given(Some(file)) if is_pdf_file(file) => {
                 return Ok(Destination { path: file.to_path_buf(), explicit: true });
+            }
+            Place::Named(pdf) => {
+                return Ok(Destination { path: pdf.to_path_buf(), explicit: false });
             }
             Place::Given(output) => output,
             Place::Folder(folder) => Some(folder),
