@@ -42,11 +42,12 @@ fn main() {
     let demo_path = root.join("letters/cafcass-greater-london.toml");
     let project = Project::discover(&root).expect("demo project");
     let templates =
-        Templates::load(&project.templates_dir(), project.config.markdown).expect("templates");
+        Templates::load(&project.files, &project.templates_dir(), project.config.markdown)
+            .expect("templates");
     let demo_text = std::fs::read_to_string(&demo_path).expect("demo finding");
     let demo = letterpress::finding::parse(&demo_path, demo_text.clone()).expect("demo parses");
     let typesetter = Typesetter::shared();
-    let files = FilePool::new(&root, |name| {
+    let files = FilePool::new(&project.files, |name| {
         letterpress::project::builtin::template(name).map(|file| file.contents)
     });
     let standards = letterpress::typeset::pdf_standards(&[]).expect("PDF/UA-1");

@@ -91,35 +91,58 @@ impl FileProblems {
         line_col(&self.text, offset)
     }
 
-    /// Writes every problem with a source snippet and carets.
+    /// Writes the problems with a source snippet and carets: the first
+    /// [`MAX_SHOWN`], then how many more there are.
+    ///
+    /// What the user's file holds reaches a terminal here, so control
+    /// characters in it (which could retitle the window or rewrite what is
+    /// shown) are made visible, long messages are cut, and a line too long
+    /// to quote is named by line and column instead of quoted.
     pub fn emit(&self, out: &mut dyn WriteColor) -> std::io::Result<()> {
-        let file = SimpleFile::new(self.path.display().to_string(), self.text.as_str());
+        let text = visible_controls(&self.text);
+        let path = for_terminal(&self.path.display().to_string());
+        let file = SimpleFile::new(path.clone(), text.as_str());
         let config = term::Config::default();
-        for problem in &self.problems {
+        for problem in self.problems.iter().take(MAX_SHOWN) {
             let mut diagnostic = match problem.severity {
                 Severity::Error => Diagnostic::error(),
                 Severity::Warning => Diagnostic::warning(),
             }
-            .with_message(&problem.message);
-            if let Some(span) = &problem.span {
-                let label = Label::primary((), clamp(span.clone(), self.text.len()));
-                diagnostic = diagnostic.with_labels(vec![match &problem.field {
-                    Some(field) => label.with_message(format!("in `{field}`")),
-                    None => label,
-                }]);
-            } else {
-                // No place in the file: still name the file (and field).
-                let place = match &problem.field {
-                    Some(field) => format!("in `{field}` of {}", self.path.display()),
-                    None => format!("in {}", self.path.display()),
-                };
-                diagnostic = diagnostic.with_notes(vec![place]);
+            .with_message(for_terminal(&problem.message));
+            let field = problem.field.as_deref().map(for_terminal);
+            let span = problem.span.as_ref().map(|span| clamp(span.clone(), text.len()));
+            match span {
+                Some(span) if line_length(&text, span.start) <= MAX_QUOTED_LINE => {
+                    let label = Label::primary((), span);
+                    diagnostic = diagnostic.with_labels(vec![match &field {
+                        Some(field) => label.with_message(format!("in `{field}`")),
+                        None => label,
+                    }]);
+                }
+                _ => {
+                    // No place to quote: still name the file, line and field.
+                    let at = match &span {
+                        Some(span) => {
+                            let (line, col) = line_col(&text, span.start);
+                            format!("{path}:{line}:{col}")
+                        }
+                        None => path.clone(),
+                    };
+                    let place = match &field {
+                        Some(field) => format!("in `{field}` of {at}"),
+                        None => format!("in {at}"),
+                    };
+                    diagnostic = diagnostic.with_notes(vec![place]);
+                }
             }
             if let Some(hint) = &problem.hint {
-                diagnostic.notes.push(format!("hint: {hint}"));
+                diagnostic.notes.push(format!("hint: {}", for_terminal(hint)));
             }
             term::emit(out, &config, &file, &diagnostic)
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        if let Some(more) = self.problems.len().checked_sub(MAX_SHOWN).filter(|&n| n > 0) {
+            writeln!(out, "… and {more} more problem(s) in {path}: fix these first")?;
         }
         Ok(())
     }
@@ -141,12 +164,12 @@ impl fmt::Display for FileProblems {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            write!(f, ": {kind}: {}", problem.message)?;
+            write!(f, ": {kind}: {}", for_terminal(&problem.message))?;
             if let Some(field) = &problem.field {
-                write!(f, " (in `{field}`)")?;
+                write!(f, " (in `{}`)", for_terminal(field))?;
             }
             if let Some(hint) = &problem.hint {
-                write!(f, "; hint: {hint}")?;
+                write!(f, "; hint: {}", for_terminal(hint))?;
             }
         }
         Ok(())
@@ -154,6 +177,61 @@ impl fmt::Display for FileProblems {
 }
 
 impl std::error::Error for FileProblems {}
+
+/// The most problems shown for one file: past the first few, more only
+/// bury them (a file saved with the wrong line ends gives hundreds).
+pub const MAX_SHOWN: usize = 20;
+
+/// The longest line quoted in a snippet, in bytes: a paragraph of prose is
+/// one line of a finding file; a file with old Mac line ends is one line.
+const MAX_QUOTED_LINE: usize = 2_000;
+
+/// The longest message shown, in characters.
+const MAX_MESSAGE: usize = 300;
+
+/// `text` for a terminal: control characters written as escapes (`\u{1b}`)
+/// and cut after [`MAX_MESSAGE`] characters.
+pub fn for_terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE + 8));
+    for (count, c) in text.chars().enumerate() {
+        if count == MAX_MESSAGE {
+            out.push('…');
+            break;
+        }
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` with every control character but line ends and tabs replaced by
+/// `?` (C0 and DEL) or `??` (C1): the same byte length, so spans still fit.
+pub fn visible_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
+            c if c.is_control() => {
+                out.extend(std::iter::repeat_n('?', c.len_utf8()));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The length in bytes of the line holding `offset`.
+fn line_length(text: &str, offset: usize) -> usize {
+    let offset = floor_char_boundary(text, offset);
+    let start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |at| offset + at);
+    end - start
+}
 
 /// Line and column (both 1-based, column in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -164,12 +242,51 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Shows a path relative to the current directory when it is below it.
+/// The project folder paths are shown relative to, once a project is found.
+static PROJECT_ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Makes [`display_path`] show paths inside `root` relative to it (the first
+/// project found wins; a command works in one project).
+pub fn show_paths_from(root: &Path) {
+    let _ = PROJECT_ROOT.set(root.to_path_buf());
+}
+
+/// A path as messages show it: relative to the project folder when it is
+/// inside it (as cargo shows paths relative to the workspace, from whatever
+/// folder it runs in), else relative to the current folder when below it.
+/// For messages only: a shown path is never opened.
 pub fn display_path(path: &Path) -> PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
+    };
+    let absolute = normalise(&absolute);
+    PROJECT_ROOT
+        .get()
+        .and_then(|root| absolute.strip_prefix(root).ok())
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            let cwd = std::env::current_dir().ok()?;
+            absolute.strip_prefix(&cwd).ok().map(Path::to_path_buf)
+        })
         .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// `path` without `.` and with `..` applied, lexically (a shown path needs
+/// no symlinks resolved).
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn clamp(span: Range<usize>, len: usize) -> Range<usize> {
@@ -186,6 +303,42 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn emitted(problems: &FileProblems) -> String {
+        let mut buffer = codespan_reporting::term::termcolor::Buffer::no_color();
+        problems.emit(&mut buffer).unwrap();
+        String::from_utf8(buffer.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_raw() {
+        let text = "\"\u{1b}]0;PWNED\u{7}\" = 1\u{9b}\n".to_owned();
+        let problems = FileProblems {
+            path: "a.toml".into(),
+            problems: vec![Problem::error(None, "unknown key `\u{1b}]0;PWNED\u{7}`", Some(1..10))],
+            text,
+        };
+        let shown = emitted(&problems);
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
+        assert!(shown.contains("unknown key `\\u{1b}]0;PWNED\\u{7}`"), "{shown}");
+        assert!(!problems.to_string().contains('\u{1b}'));
+    }
+
+    #[test]
+    fn many_problems_and_long_lines_give_a_bounded_report() {
+        let line = "x".repeat(MAX_QUOTED_LINE + 1);
+        let problems = FileProblems {
+            path: "a.toml".into(),
+            problems: (0..500)
+                .map(|i| Problem::error(None, "m".repeat(10_000), Some(i..i + 1)))
+                .collect(),
+            text: line,
+        };
+        let shown = emitted(&problems);
+        assert!(shown.len() < 20 * 500, "{} bytes", shown.len());
+        assert!(shown.contains("… and 480 more problem(s) in a.toml"), "{shown}");
+        assert!(shown.contains("in a.toml:1:1"), "the place is named without quoting: {shown}");
+    }
 
     #[test]
     fn line_col_counts_from_one_in_characters() {

@@ -8,7 +8,8 @@
 //! `output` (naming and writing files whole) → [`render`] (the pipeline,
 //! composed once) → `commands` (batch, watch, serve) → [`cli`]. [`project`]
 //! (discovery, config, built-in files, letter discovery) serves them all;
-//! [`diagnostic`] (located problems) is a leaf every stage reports through.
+//! [`diagnostic`] (located problems) is a leaf every stage reports through,
+//! and [`sandbox`] the one door every file is read through.
 
 mod cache;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod model;
 mod output;
 pub mod project;
 pub mod render;
+pub mod sandbox;
 pub mod typeset;
 pub mod wording;
 
@@ -31,6 +33,11 @@ mod test_fixtures {
     /// The fixture project's root.
     pub(crate) fn root() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project")
+    }
+
+    /// The one door to the fixture project's files.
+    pub(crate) fn files() -> crate::sandbox::Sandbox {
+        crate::sandbox::Sandbox::new(&root()).unwrap()
     }
 
     /// The demo letter, as the fixture project holds it.

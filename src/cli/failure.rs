@@ -67,7 +67,8 @@ impl Failure {
     /// The exit code: 1 for what the user can fix in their files or
     /// arguments, 3 for a write that failed or a watcher that broke.
     pub(super) fn exit_code(&self) -> u8 {
-        let write = |err: &OutputError| matches!(err, OutputError::Write { .. });
+        let write =
+            |err: &OutputError| matches!(err, OutputError::Write { .. } | OutputError::Busy { .. });
         let invalid = match self {
             Failure::Project(_)
             | Failure::Setup(_)
@@ -78,7 +79,9 @@ impl Failure {
                 !write(err)
             }
             Failure::Letter(_)
-            | Failure::Batch(BatchError::Letters(_) | BatchError::Read { .. }) => true,
+            | Failure::Batch(
+                BatchError::Letters(_) | BatchError::Read(_) | BatchError::Folder { .. },
+            ) => true,
             Failure::Watch(WatchError::Project(_)) => true,
             Failure::Batch(BatchError::Threads { .. })
             | Failure::Watch(_)

@@ -31,7 +31,8 @@ fn renderer_with(
 ) -> Result<Renderer, Failure> {
     Ok(Renderer::new(project_for(project, start)?)?
         .with_output(output.paper.into(), &output.pdf_standards)?
-        .with_draft(output.draft))
+        .with_draft(output.draft)
+        .denying_warnings(output.deny_warnings))
 }
 
 /// Writes one letter as every command that writes one does, then saves the
@@ -64,14 +65,23 @@ pub(super) fn render(
         return Ok(ExitCode::SUCCESS);
     }
     let written = render_one(&renderer, finding, output, png.then_some(PAGE_IMAGES))?;
+    show_warnings(&renderer, &written);
     eprintln!("wrote {}", display_path(&written.pdf).display());
     for image in &written.images {
         eprintln!("wrote {}", display_path(image).display());
     }
-    if let Some(warning) = renderer.page_warning(written.pages) {
-        eprintln!("warning: {}: {warning}", display_path(finding).display());
-    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A written letter's warnings, with their place in the finding file, and
+/// the page-count warning.
+fn show_warnings(renderer: &Renderer, written: &Written) {
+    if !written.warnings.problems.is_empty() {
+        emit_problems(&written.warnings);
+    }
+    if let Some(warning) = renderer.page_warning(written.pages) {
+        eprintln!("warning: {}: {warning}", written.warnings.path.display());
+    }
 }
 
 pub(super) fn watch(
@@ -92,9 +102,7 @@ pub(super) fn watch(
                         display_path(&written.pdf).display(),
                         seen.elapsed().as_millis()
                     );
-                    if let Some(warning) = renderer.page_warning(written.pages) {
-                        eprintln!("warning: {}: {warning}", display_path(finding).display());
-                    }
+                    show_warnings(renderer, &written);
                 }
                 Err(failure) => {
                     failure.report();
@@ -128,8 +136,11 @@ pub(super) fn serve(
             let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
         }
     };
-    let mut on_render = |letter: &str, result: Result<(), &str>| match result {
-        Ok(()) => eprintln!("rendered {letter}"),
+    let mut on_render = |letter: &str, result: Result<&str, &str>| match result {
+        Ok(warnings) => {
+            eprint!("{warnings}");
+            eprintln!("rendered {letter}");
+        }
         Err(text) => eprintln!("{}", text.trim_end()),
     };
     serve::serve(find, target, port, on_ready, &mut on_render)?;
@@ -146,11 +157,13 @@ pub(super) struct BatchArgs<'a> {
 
 pub(super) fn batch(
     project: Option<&Path>,
-    dir: &Path,
+    dir: Option<&Path>,
     args: &BatchArgs<'_>,
     output_args: &OutputArgs,
 ) -> Result<ExitCode, Failure> {
-    let renderer = renderer_with(project, dir, output_args)?;
+    let renderer = renderer_with(project, dir.unwrap_or(Path::new(".")), output_args)?;
+    let letters = renderer.project().root.join("letters");
+    let dir = dir.unwrap_or(&letters);
     static CANCEL: AtomicBool = AtomicBool::new(false);
     // Letters in flight finish and are written whole; the rest are skipped.
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
@@ -193,20 +206,22 @@ pub(super) fn batch(
         bar.finish_and_clear();
     }
     let report = result?;
+    report_failures(&report.letters);
+    let mut warned = 0;
     for letter in &report.letters {
-        if let Outcome::Failed(err) = &letter.outcome {
-            eprintln!();
-            report_letter_error(err);
+        if let Some(warnings) = &letter.warnings {
+            emit_problems(warnings);
         }
-    }
-    for letter in &report.letters {
         if let Some(warning) = &letter.warning {
             eprintln!("warning: {}: {warning}", display_path(&letter.finding).display());
         }
+        warned += usize::from(letter.warnings.is_some() || letter.warning.is_some());
     }
+    // What to act on goes to stdout, last: the counts, then each failed
+    // letter on a line of its own.
     let (rendered, unchanged, failed, not_started) = report.counts();
-    eprintln!(
-        "\n{rendered} rendered, {unchanged} unchanged, {failed} failed{} in {:.2}s",
+    println!(
+        "{rendered} rendered, {unchanged} unchanged, {failed} failed{}, {warned} with warnings in {:.2}s",
         if not_started > 0 {
             format!(", {not_started} not started (interrupted)")
         } else {
@@ -214,6 +229,17 @@ pub(super) fn batch(
         },
         report.elapsed.as_secs_f64()
     );
+    for letter in &report.letters {
+        if matches!(letter.outcome, Outcome::Failed(_)) {
+            println!("failed: {}", display_path(&letter.finding).display());
+            if letter.pdf.is_file() {
+                println!(
+                    "  stale: {} is from an earlier run and no longer matches this letter",
+                    display_path(&letter.pdf).display()
+                );
+            }
+        }
+    }
     if rendered + unchanged + failed == 0 && not_started == 0 {
         eprintln!("note: no finding files (*.toml) under {}", dir.display());
     }
@@ -226,12 +252,45 @@ pub(super) fn batch(
     })
 }
 
+/// Each failed letter's errors; an error that is not a letter's own (a
+/// template's, say) and that several letters share is shown once.
+fn report_failures(letters: &[LetterResult]) {
+    let mut shared: Vec<(String, &crate::render::LetterError, usize)> = Vec::new();
+    for letter in letters {
+        let Outcome::Failed(err) = &letter.outcome else { continue };
+        if matches!(err, crate::render::LetterError::Finding(_)) {
+            eprintln!();
+            report_letter_error(err);
+            continue;
+        }
+        let text = err.to_string();
+        match shared.iter_mut().find(|(seen, _, _)| *seen == text) {
+            Some((_, _, count)) => *count += 1,
+            None => shared.push((text, err, 1)),
+        }
+    }
+    for (_, err, count) in shared {
+        eprintln!();
+        report_letter_error(err);
+        if count > 1 {
+            eprintln!("(the same error for {count} letters)");
+        }
+    }
+}
+
 pub(super) fn check(
     project: Option<&Path>,
     paths: &[PathBuf],
     deny_warnings: bool,
 ) -> Result<ExitCode, Failure> {
     let mut files = Vec::new();
+    let letters;
+    let paths = if paths.is_empty() {
+        letters = [project_for(project, Path::new("."))?.root.join("letters")];
+        &letters[..]
+    } else {
+        paths
+    };
     for path in paths {
         if path.is_dir() {
             files.extend(crate::project::find_findings(path)?);

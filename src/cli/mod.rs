@@ -45,6 +45,9 @@ pub struct OutputArgs {
     /// "not for circulation" line with the render time, no signature.
     #[arg(long)]
     pub draft: bool,
+    /// Fail a letter that has warnings (as `check --deny-warnings` does).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 fn parse_pdf_standard(text: &str) -> Result<PdfStandard, String> {
@@ -128,8 +131,8 @@ pub enum Command {
     ///
     /// Example: letterpress check letters/
     Check {
-        /// Finding files or folders of them (default: letters).
-        #[arg(default_value = "letters")]
+        /// Finding files or folders of them (default: the project's letters/,
+        /// from any folder inside the project).
         paths: Vec<PathBuf>,
         /// Treat warnings as errors.
         #[arg(long)]
@@ -171,13 +174,14 @@ pub enum Command {
     },
     /// Render every finding file under a folder, in parallel.
     ///
-    /// Unchanged letters (same finding, templates, config and fonts) are skipped.
+    /// Unchanged letters (same finding, templates, config, fonts and every
+    /// file the layout read, and the PDF as it was written) are skipped.
     ///
     /// Example: letterpress batch letters/ -o out/ --jobs 2
     Batch {
-        /// Folder of finding files, searched recursively.
-        #[arg(default_value = "letters")]
-        dir: PathBuf,
+        /// Folder of finding files, searched recursively (default: the
+        /// project's letters/, from any folder inside the project).
+        dir: Option<PathBuf>,
         /// Output folder; PDFs mirror the input tree (default: out/ in the project).
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -215,7 +219,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check { paths, deny_warnings } => letters::check(project, &paths, deny_warnings),
         Command::Batch { dir, output, jobs, force, quiet, output_args } => {
             let options = letters::BatchArgs { output: output.as_deref(), jobs, force, quiet };
-            letters::batch(project, &dir, &options, &output_args)
+            letters::batch(project, dir.as_deref(), &options, &output_args)
         }
     };
     result.unwrap_or_else(|failure| {

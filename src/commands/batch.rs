@@ -6,25 +6,29 @@
 //! folder, named by the project's file name pattern; every letter is read
 //! and named before any is rendered, so two letters that would get the same
 //! PDF are reported instead of one silently replacing the other. A letter is
-//! skipped when its inputs (the finding file and its translation, every file
-//! under `templates/`, `letterpress.toml` and the embedded fonts) hash to the
-//! same fingerprint as when its PDF was written; fingerprints are kept in a
-//! manifest in the output folder.
+//! skipped when its inputs (the finding file and its translation as
+//! rendered, `letterpress.toml`, every file under `templates/` and `fonts/`,
+//! the embedded fonts, and every file typst read for it) hash to the same
+//! fingerprint as when its PDF was written, and the PDF is still the one
+//! written; the manifest in the output folder keeps both, saved as letters
+//! finish. The output folder is locked for the run.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use crate::diagnostic::display_path;
-use crate::output::manifest::{self, MANIFEST_FILE, Manifest};
-use crate::output::{OutputError, OwnerRecords, Place};
-use crate::project::{CONFIG_FILE, LettersError};
-use crate::render::{LetterError, Renderer};
+use crate::diagnostic::{FileProblems, display_path};
+use crate::output::manifest::{self, Entry, MANIFEST_FILE, Manifest};
+use crate::output::{OutputError, OutputLock, OwnerRecords, Place};
+use crate::project::{CONFIG_FILE, LettersError, SHARED_FOLDERS};
+use crate::render::{LetterError, Renderer, Written};
+use crate::sandbox::{Kind, ReadError};
+use crate::typeset::digest;
 
 /// How a batch runs.
 #[derive(Debug, Clone)]
@@ -61,6 +65,8 @@ pub struct LetterResult {
     pub outcome: Outcome,
     /// A warning about the rendered letter (e.g. it has too many pages).
     pub warning: Option<String>,
+    /// The finding file's warnings, if it has any.
+    pub warnings: Option<Arc<FileProblems>>,
 }
 
 /// One letter read, validated and named, before anything is rendered. Only
@@ -74,6 +80,8 @@ struct Plan {
     key: String,
     /// The fingerprint of the letter's inputs, or why it cannot be rendered.
     fingerprint: Result<u128, LetterError>,
+    /// The finding file's warnings, if it has any.
+    warnings: Option<Arc<FileProblems>>,
 }
 
 /// The whole run.
@@ -108,14 +116,17 @@ pub enum BatchError {
     /// The input folder could not be listed.
     #[error("{0}")]
     Letters(#[from] LettersError),
-    /// The templates or the config could not be read.
+    /// The templates or fonts folder could not be listed.
     #[error("cannot read {}: {source}", .path.display())]
-    Read {
-        /// What could not be read.
+    Folder {
+        /// The folder.
         path: PathBuf,
         /// Why.
         source: std::io::Error,
     },
+    /// A template or the config could not be read.
+    #[error("{0}")]
+    Read(#[from] ReadError),
     /// Worker threads could not be started.
     #[error("cannot start worker threads: {source}")]
     Threads {
@@ -140,11 +151,14 @@ pub fn run(
     on_done: &(dyn Fn(&LetterResult) + Sync),
 ) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
+    // Before anything is typeset: the folder is writable and no other batch
+    // is writing to it.
+    let _lock = OutputLock::take(&options.output)?;
     let findings = crate::project::find_findings(dir)?;
     let shared = shared_fingerprint(renderer)?;
     let manifest_path = options.output.join(MANIFEST_FILE);
     let old = Manifest::load(&manifest_path);
-    let new = Mutex::new(Manifest::default());
+    let progress = Progress::new(old.clone(), manifest_path);
     let planned =
         in_parallel(findings, options.jobs, |finding| plan(renderer, dir, finding, shared))
             .map_err(|source| BatchError::Threads { source })?;
@@ -153,56 +167,163 @@ pub fn run(
 
     let letter = |plan: Plan| {
         let pdf = options.output.join(&plan.key);
+        let mut warnings = plan.warnings;
         let (outcome, warning) = match plan.fingerprint {
             _ if cancel.load(Ordering::Relaxed) => (Outcome::NotStarted, None),
-            Err(err) => (Outcome::Failed(err), None),
-            Ok(fingerprint) => {
-                let unchanged =
-                    !options.force && old.get(&plan.key) == Some(fingerprint) && pdf.is_file();
-                let (outcome, pages) = if unchanged {
-                    (Outcome::Unchanged, None)
-                } else {
-                    match renderer.render(&plan.finding, Place::Named(&pdf), None, &owners) {
-                        Ok(written) => (Outcome::Rendered, Some(written.pages)),
-                        Err(err) => (Outcome::Failed(err), None),
+            Err(err) => {
+                progress.forget(&plan.key);
+                (Outcome::Failed(err), None)
+            }
+            Ok(base) => {
+                let kept = old
+                    .get(&plan.key)
+                    .filter(|entry| !options.force && still_matches(renderer, base, entry, &pdf));
+                let outcome = match kept {
+                    Some(entry) => {
+                        owners.record(&pdf, &plan.finding);
+                        progress.record(&plan.key, entry.clone());
+                        Ok(None)
                     }
+                    None => renderer.render(&plan.finding, Place::Named(&pdf), None, &owners).map(
+                        |written| {
+                            progress.record(&plan.key, entry_of(renderer, shared, &written));
+                            // The warnings of the text rendered, which may
+                            // have been edited since it was planned.
+                            warnings = (!written.warnings.problems.is_empty())
+                                .then(|| Arc::clone(&written.warnings));
+                            Some(written.pages)
+                        },
+                    ),
                 };
-                if matches!(outcome, Outcome::Unchanged) {
-                    owners.record(&pdf, &plan.finding);
-                }
-                if !matches!(outcome, Outcome::Failed(_)) {
-                    new.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(plan.key.clone(), fingerprint);
-                }
                 // Caches only help the letters in flight; evicting keeps
                 // memory flat however long the run.
                 comemo::evict(2);
-                (outcome, pages.and_then(|pages| renderer.page_warning(pages)))
+                match outcome {
+                    Ok(None) => (Outcome::Unchanged, None),
+                    Ok(Some(pages)) => (Outcome::Rendered, renderer.page_warning(pages)),
+                    Err(err) => {
+                        progress.forget(&plan.key);
+                        (Outcome::Failed(err), None)
+                    }
+                }
             }
         };
-        let result = LetterResult { finding: plan.finding, pdf, outcome, warning };
+        let result = LetterResult { finding: plan.finding, pdf, outcome, warning, warnings };
         on_done(&result);
         result
     };
     let letters = in_parallel(plans, options.jobs, letter)
         .map_err(|source| BatchError::Threads { source })?;
 
-    let mut manifest = new.into_inner().unwrap_or_else(|e| e.into_inner());
-    // Keep what the interrupted part of the run did not get to check.
-    for letter in &letters {
-        let key = manifest::key(letter.pdf.strip_prefix(&options.output).unwrap_or(&letter.pdf));
-        if matches!(letter.outcome, Outcome::NotStarted)
-            && let Some(old) = old.get(&key)
-        {
-            manifest.insert(key, old);
-        }
-    }
+    // The letters that are gone from the input are dropped from the
+    // manifest; those the run did not get to keep their entries.
+    let mut manifest = progress.finish();
+    let keys: std::collections::HashSet<String> = letters
+        .iter()
+        .map(|letter| {
+            manifest::key(letter.pdf.strip_prefix(&options.output).unwrap_or(&letter.pdf))
+        })
+        .collect();
+    manifest.retain(|key| keys.contains(key));
     if !letters.is_empty() {
-        manifest.save(&manifest_path)?;
+        manifest.save(&options.output.join(MANIFEST_FILE))?;
     }
     owners.save()?;
     Ok(BatchReport { letters, elapsed: started.elapsed() })
+}
+
+/// The manifest as letters finish, saved every [`Progress::EVERY`] so that
+/// a run stopped by a signal or killed loses at most the letters of the
+/// last moment, never the whole run's work.
+struct Progress {
+    state: Mutex<(Manifest, Instant)>,
+    path: PathBuf,
+}
+
+impl Progress {
+    const EVERY: Duration = Duration::from_secs(1);
+
+    fn new(start: Manifest, path: PathBuf) -> Self {
+        Progress { state: Mutex::new((start, Instant::now())), path }
+    }
+
+    fn record(&self, key: &str, entry: Entry) {
+        self.update(|manifest| manifest.insert(key.to_owned(), entry));
+    }
+
+    fn forget(&self, key: &str) {
+        self.update(|manifest| manifest.remove(key));
+    }
+
+    fn update(&self, change: impl FnOnce(&mut Manifest)) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        change(&mut state.0);
+        if state.1.elapsed() >= Self::EVERY {
+            // A manifest that cannot be written now is written at the end,
+            // where its failure is reported.
+            let _ = state.0.save(&self.path);
+            state.1 = Instant::now();
+        }
+    }
+
+    fn finish(self) -> Manifest {
+        self.state.into_inner().unwrap_or_else(|e| e.into_inner()).0
+    }
+}
+
+/// Whether the PDF at `pdf`, recorded as `entry`, is still what rendering
+/// the letter (whose own inputs fingerprint to `base`) would give: the
+/// files typst read then are the same now, and the PDF is the one written.
+fn still_matches(renderer: &Renderer, base: u128, entry: &Entry, pdf: &Path) -> bool {
+    let root = &renderer.project().root;
+    let files = entry.files.iter().map(|file| {
+        let path = root.join(file);
+        let digest = renderer.files().digest_now(&path);
+        (path, digest)
+    });
+    entry.inputs == manifest::hex(with_files(base, files))
+        && std::fs::read(pdf).is_ok_and(|bytes| entry.pdf == manifest::hex(digest(&bytes)))
+}
+
+/// The manifest entry of a letter just written.
+fn entry_of(renderer: &Renderer, shared: u128, written: &Written) -> Entry {
+    let root = &renderer.project().root;
+    let base =
+        letter_fingerprint(shared, &written.inputs.text, written.inputs.translation.as_deref());
+    let files = written.files_read.iter().map(|(path, digest)| (path.clone(), *digest));
+    Entry {
+        inputs: manifest::hex(with_files(base, files)),
+        pdf: manifest::hex(digest(&written.bytes)),
+        files: written
+            .files_read
+            .keys()
+            .map(|path| manifest::key(path.strip_prefix(root).unwrap_or(path)))
+            .collect(),
+    }
+}
+
+/// A letter's own inputs: what all letters share, its finding file's text
+/// and its translation's.
+fn letter_fingerprint(shared: u128, text: &str, translation: Option<&str>) -> u128 {
+    let mut hasher = SipHasher13::new();
+    hasher.write_u128(shared);
+    hasher.write_usize(text.len());
+    hasher.write(text.as_bytes());
+    if let Some(translation) = translation {
+        hasher.write(translation.as_bytes());
+    }
+    hasher.finish128().as_u128()
+}
+
+/// `base` with the files typst read and their digests.
+fn with_files(base: u128, files: impl Iterator<Item = (PathBuf, Option<u128>)>) -> u128 {
+    let mut hasher = SipHasher13::new();
+    hasher.write_u128(base);
+    for (path, digest) in files {
+        hasher.write(path.to_string_lossy().as_bytes());
+        hasher.write_u128(digest.unwrap_or(0));
+    }
+    hasher.finish128().as_u128()
 }
 
 /// Maps `work` over `items` on `jobs` threads (one per core when `None`),
@@ -257,24 +378,25 @@ fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf, shared: u128) ->
     let relative = finding_path.strip_prefix(dir).unwrap_or(&finding_path);
     let folder = relative.parent().unwrap_or(Path::new(""));
     let fallback = relative.with_extension("pdf");
-    let named = crate::finding::read_text(&shown)
+    let files = &renderer.project().files;
+    let mut warnings = None;
+    let named = crate::finding::read_text(files, &finding_path)
         .map_err(|problems| LetterError::Finding(Box::new(problems)))
         .and_then(|text| {
-            let mut hasher = SipHasher13::new();
-            hasher.write_u128(shared);
-            hasher.write(text.as_bytes());
-            let finding = renderer.finding(&shown, text)?;
-            if let Some(other) = finding.translation_path(&finding_path) {
-                hasher.write(&std::fs::read(other).unwrap_or_default());
-            }
+            let (finding, found) = renderer.checked_finding(&shown, text.clone())?;
+            warnings = (!found.problems.is_empty()).then(|| Arc::new(found));
+            let translation = finding
+                .translation_path(&finding_path)
+                .and_then(|other| files.read_text(&other, Kind::Finding).ok());
+            let fingerprint = letter_fingerprint(shared, &text, translation.as_deref());
             let name = renderer.destination(&finding_path, &finding, Place::Folder(folder))?.path;
-            Ok((name, hasher.finish128().as_u128()))
+            Ok((name, fingerprint))
         });
     let (key, fingerprint) = match named {
         Ok((name, fingerprint)) => (name, Ok(fingerprint)),
         Err(err) => (fallback, Err(err)),
     };
-    Plan { key: manifest::key(&key), finding: finding_path, fingerprint }
+    Plan { key: manifest::key(&key), finding: finding_path, fingerprint, warnings }
 }
 
 /// Fails every letter whose PDF name another letter (earlier in file order,
@@ -319,21 +441,22 @@ fn shared_fingerprint(renderer: &Renderer) -> Result<u128, BatchError> {
     for font in crate::typeset::EMBEDDED_FONTS {
         hasher.write(font);
     }
-    let mut files = vec![project.root.join(CONFIG_FILE)];
-    let templates = project.templates_dir();
-    // A project without its own templates uses the built-in ones, which the
-    // version above stands for.
-    let own_templates = templates.is_dir().then(|| walkdir::WalkDir::new(&templates));
-    for entry in own_templates.into_iter().flat_map(|walk| walk.sort_by_file_name()) {
-        let entry = entry
-            .map_err(|err| BatchError::Read { path: templates.clone(), source: err.into() })?;
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
+    let mut files = vec![(project.root.join(CONFIG_FILE), Kind::Config)];
+    // A project without its own templates or fonts uses the built-in ones,
+    // which the version above stands for.
+    for folder in SHARED_FOLDERS.map(|folder| project.root.join(folder)) {
+        let walk = folder.is_dir().then(|| walkdir::WalkDir::new(&folder).sort_by_file_name());
+        for entry in walk.into_iter().flatten() {
+            let entry = entry
+                .map_err(|err| BatchError::Folder { path: folder.clone(), source: err.into() })?;
+            if entry.file_type().is_file() || entry.file_type().is_symlink() {
+                let wording = entry.file_name().to_string_lossy().ends_with(".tera");
+                files.push((entry.into_path(), if wording { Kind::Template } else { Kind::Asset }));
+            }
         }
     }
-    for file in files {
-        let bytes = std::fs::read(&file)
-            .map_err(|source| BatchError::Read { path: file.clone(), source })?;
+    for (file, kind) in files {
+        let bytes = project.files.read(&file, kind)?;
         hasher.write(file.to_string_lossy().as_bytes());
         hasher.write_usize(bytes.len());
         hasher.write(&bytes);

@@ -30,8 +30,9 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher as _};
 
-use crate::project::{CONFIG_FILE, Project, ProjectError};
+use crate::project::{CONFIG_FILE, Project, ProjectError, SHARED_FOLDERS};
 use crate::render::Renderer;
+use crate::sandbox::{Kind, Sandbox};
 
 /// How long to wait for the rest of an editor's save burst, unless an event
 /// says the save is complete (see [`relevant`]).
@@ -137,7 +138,7 @@ impl Watch {
         }
         watcher.watch(&root, RecursiveMode::NonRecursive)?;
         let mut project_dirs = Vec::new();
-        for dir in ["templates", "fonts"].map(|dir| root.join(dir)) {
+        for dir in SHARED_FOLDERS.map(|dir| root.join(dir)) {
             if dir.is_dir() {
                 watcher.watch(&dir, RecursiveMode::Recursive)?;
                 project_dirs.push(dir);
@@ -148,8 +149,7 @@ impl Watch {
         let mut outside = OutsideInputs::default();
         let change_of = |path: &Path, outside: &OutsideInputs| -> Option<Change> {
             if path == root.join(CONFIG_FILE)
-                || path.starts_with(root.join("templates"))
-                || path.starts_with(root.join("fonts"))
+                || SHARED_FOLDERS.iter().any(|dir| path.starts_with(root.join(dir)))
             {
                 Some(Change::Project)
             } else if path == letter
@@ -187,8 +187,12 @@ impl Watch {
             } else {
                 vec![letter.clone()]
             };
-            let read = renderer.iter().flat_map(|renderer| renderer.files().take_read());
-            outside.follow(letters, read, covered, &mut watcher);
+            // A project that cannot be loaded has nothing rendered to follow;
+            // its letterpress.toml is watched anyway.
+            if let Some(renderer) = &renderer {
+                let (files, read) = (&renderer.project().files, renderer.files().take_read());
+                outside.follow(files, letters, read, covered, &mut watcher);
+            }
             // Wait for a change to an input, then for the rest of its burst
             // unless the save is known to be complete.
             let classify = |path: &Path| change_of(path, &outside);
@@ -236,13 +240,14 @@ impl OutsideInputs {
     /// left out: the render reports a missing file itself.
     fn follow(
         &mut self,
+        files: &Sandbox,
         letters: impl IntoIterator<Item = PathBuf>,
         read: impl IntoIterator<Item = PathBuf>,
         covered: impl Fn(&Path) -> bool,
         watcher: &mut impl notify::Watcher,
     ) {
         let translations = letters.into_iter().filter_map(|letter| {
-            let text = std::fs::read_to_string(&letter).ok()?;
+            let text = files.read_text(&letter, Kind::Finding).ok()?;
             crate::finding::translation_named(&letter, &text)
         });
         self.files = translations

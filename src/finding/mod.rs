@@ -15,6 +15,7 @@
 //! - `placeholders`, `translation`, `postal`: the scaffold's `TODO`, a
 //!   bilingual letter's two versions, the address block.
 
+mod limits;
 mod messages;
 mod placeholders;
 mod postal;
@@ -28,7 +29,9 @@ use std::path::Path;
 
 use crate::diagnostic::{FileProblems, Problem};
 use crate::model::Finding;
+use crate::sandbox::{Kind, Sandbox};
 
+pub use limits::{MAX_AREAS, MAX_ENTRIES, MAX_LINE, MAX_PROSE};
 pub use placeholders::{PLACEHOLDER, placeholders};
 pub use translation::translation_named;
 
@@ -46,8 +49,8 @@ pub struct ProseRemark {
 pub type ProseCheck<'a> = &'a dyn Fn(&str) -> Vec<ProseRemark>;
 
 /// Reads and validates the finding file at `path`.
-pub fn load(path: &Path) -> Result<Finding, FileProblems> {
-    parse(path, read_text(path)?)
+pub fn load(files: &Sandbox, path: &Path) -> Result<Finding, FileProblems> {
+    parse(path, read_text(files, path)?)
 }
 
 /// Parses and validates finding-file text; `path` names it in messages.
@@ -72,17 +75,33 @@ pub fn check(path: &Path, text: String, prose: ProseCheck<'_>) -> (Option<Findin
     reader::read(path, text, Some(prose))
 }
 
-/// Reads a finding file's text, reporting a missing or unreadable file as a
-/// problem of that file.
-pub fn read_text(path: &Path) -> Result<String, FileProblems> {
-    std::fs::read_to_string(path).map_err(|err| FileProblems {
-        path: path.to_path_buf(),
+/// Where the field named `name` is written in finding-file `text`, naming
+/// fields as problems do (`recipient.address`, `area[2].progress`, areas
+/// counted from 1): for a later stage to point at the field an error of its
+/// own came from.
+pub fn field_span(text: &str, name: &str) -> Option<Range<usize>> {
+    let mut keys = Vec::new();
+    for part in name.split('.') {
+        let (field, index) = match part.split_once('[') {
+            Some((field, rest)) => (field, Some(rest.strip_suffix(']')?.parse::<usize>().ok()?)),
+            None => (part, None),
+        };
+        keys.push(spans::Key::Field(field));
+        if let Some(index) = index {
+            keys.push(spans::Key::Index(index.checked_sub(1)?));
+        }
+    }
+    spans::SpanIndex::new(text).find(&keys)
+}
+
+/// Reads a finding file's text through the project's one door, reporting a
+/// missing, unreadable, oversized or outside file as a problem of that file
+/// (its contents, never read, are not shown).
+pub fn read_text(files: &Sandbox, path: &Path) -> Result<String, FileProblems> {
+    files.read_text(path, Kind::Finding).map_err(|err| FileProblems {
+        path: crate::diagnostic::display_path(path),
         text: String::new(),
-        problems: vec![Problem::error(
-            None,
-            format!("cannot read the finding file {}: {err}", path.display()),
-            None,
-        )],
+        problems: vec![Problem::error(None, err.to_string(), None)],
     })
 }
 

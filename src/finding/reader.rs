@@ -11,7 +11,7 @@ use crate::model::{
 
 use super::messages::{closest, did_you_mean, problem_from_toml, suggestion, unknown_key};
 use super::spans::SpanIndex;
-use super::{ProseCheck, rules};
+use super::{ProseCheck, limits, rules};
 
 /// The field serde reports missing in `message`, if that is what it says.
 fn missing_field(message: &str) -> Option<&str> {
@@ -66,8 +66,14 @@ pub(super) fn read(
         let finding = if problems.is_empty() { read_sections(table, &mut problems) } else { None };
         if let Some(finding) = &finding {
             let spans = SpanIndex::new(&text);
-            problems.extend(rules::errors(finding, &spans));
-            problems.extend(rules::entries_and_prose(finding, &spans, prose));
+            let over = limits::problems(finding, &spans);
+            // A letter over a limit is not looked at further: its size is
+            // the problem, and checking it all would cost its size again.
+            if over.is_empty() {
+                problems.extend(rules::errors(finding, &spans));
+                problems.extend(rules::entries_and_prose(finding, &spans, prose));
+            }
+            problems.extend(over);
         }
         (finding, problems)
     };

@@ -113,6 +113,7 @@ pub(super) fn entries_and_prose(
         let path_of = |i| {
             if name == "cc" { vec![F("cc"), I(i)] } else { vec![F("visit"), F(name), I(i)] }
         };
+        let mut seen = std::collections::HashSet::new();
         for (i, entry) in list.iter().enumerate() {
             if entry.trim().is_empty() {
                 problems.push(Problem::error(
@@ -120,7 +121,7 @@ pub(super) fn entries_and_prose(
                     "this entry is empty",
                     spans.find(&path_of(i)),
                 ));
-            } else if list[..i].contains(entry) {
+            } else if !seen.insert(entry) {
                 problems.push(Problem::warning(
                     Some(field_name(&path_of(i))),
                     format!("`{entry}` is listed twice"),

@@ -89,3 +89,13 @@ pub fn problems(
         .collect();
     FileProblems { path: path.to_path_buf(), text, problems }
 }
+
+/// The translation named in the finding file at `path` cannot be used:
+/// `reason` (it cannot be read, or has errors of its own) as one error on
+/// the `translation` field. The translation's contents are never shown
+/// here: it may not be a finding file at all.
+pub fn unusable(path: &Path, text: String, reason: String, hint: String) -> FileProblems {
+    let span = SpanIndex::new(&text).find(&[Key::Field("translation")]);
+    let problems = vec![Problem::error(Some("translation".into()), reason, span).with_hint(hint)];
+    FileProblems { path: path.to_path_buf(), text, problems }
+}

@@ -161,7 +161,7 @@ mod tests {
     use super::*;
 
     fn demo() -> Finding {
-        crate::finding::load(&crate::test_fixtures::demo()).unwrap()
+        crate::finding::load(&crate::test_fixtures::files(), &crate::test_fixtures::demo()).unwrap()
     }
 
     fn pattern(text: &str) -> Result<FileNamePattern, String> {

@@ -1,5 +1,7 @@
-//! The batch manifest: a fingerprint of each PDF's inputs, so a letter
-//! whose inputs are unchanged is not rendered again.
+//! The batch manifest: for each PDF, a fingerprint of everything it was
+//! made from, the project files typst read for it, and a digest of the PDF
+//! as written, so a letter is rendered again exactly when one of those
+//! changed, its PDF was edited or replaced, or it is gone.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,36 +11,71 @@ use super::OutputError;
 /// Name of the fingerprint manifest inside the output folder.
 pub const MANIFEST_FILE: &str = ".letterpress-manifest.toml";
 
-/// Fingerprints of the PDFs in an output folder, keyed by relative path.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+/// The largest manifest read; far above the few hundred bytes a letter
+/// takes, and a corrupt or hostile one only means "render all".
+const MAX_MANIFEST: u64 = 64 << 20;
+
+/// What one PDF was made from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Entry {
+    /// Fingerprint of the letter's inputs: the finding file and translation
+    /// as rendered, what every letter shares, and `files` as typst read them.
+    pub inputs: String,
+    /// Digest of the PDF's bytes as written.
+    pub pdf: String,
+    /// The project files typst read for the letter, relative to the project
+    /// root with `/` separators.
+    #[serde(default)]
+    pub files: Vec<String>,
+}
+
+/// The entries of the PDFs in an output folder, keyed by relative path.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
-    letters: BTreeMap<String, String>,
+    letters: BTreeMap<String, Entry>,
 }
 
 impl Manifest {
-    /// Reads the manifest; a missing or unreadable one means "render all".
+    /// Reads the manifest; a missing, unreadable or older one means
+    /// "render all".
     pub fn load(path: &Path) -> Manifest {
-        std::fs::read_to_string(path)
-            .ok()
-            .and_then(|text| toml::from_str(&text).ok())
-            .unwrap_or_default()
+        use std::io::Read as _;
+        let mut text = String::new();
+        let read = std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_MANIFEST).read_to_string(&mut text));
+        read.ok().and_then(|_| toml::from_str(&text).ok()).unwrap_or_default()
     }
 
-    /// The fingerprint recorded for `key`.
-    pub fn get(&self, key: &str) -> Option<u128> {
-        u128::from_str_radix(self.letters.get(key)?, 16).ok()
+    /// The entry recorded for `key`.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.letters.get(key)
     }
 
-    /// Records `fingerprint` for `key`.
-    pub fn insert(&mut self, key: String, fingerprint: u128) {
-        self.letters.insert(key, format!("{fingerprint:032x}"));
+    /// Records `entry` for `key`.
+    pub fn insert(&mut self, key: String, entry: Entry) {
+        self.letters.insert(key, entry);
     }
 
-    /// Writes the manifest to `path`.
+    /// Forgets `key` (its letter failed: its old PDF no longer matches it).
+    pub fn remove(&mut self, key: &str) {
+        self.letters.remove(key);
+    }
+
+    /// Keeps only the entries whose key `keep` accepts.
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.letters.retain(|key, _| keep(key));
+    }
+
+    /// Writes the manifest to `path`, whole or not at all.
     pub fn save(&self, path: &Path) -> Result<(), OutputError> {
         let text = toml::to_string(self).unwrap_or_default();
         super::write(path, text.as_bytes())
     }
+}
+
+/// A fingerprint as the manifest writes it.
+pub fn hex(fingerprint: u128) -> String {
+    format!("{fingerprint:032x}")
 }
 
 /// A PDF's path relative to the output folder as the manifest keys it, with
@@ -52,13 +89,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn manifest_round_trips_fingerprints() {
+    fn manifest_round_trips_entries() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(MANIFEST_FILE);
         let mut manifest = Manifest::default();
-        manifest.insert("a/b.pdf".into(), u128::MAX - 7);
+        let entry = Entry {
+            inputs: hex(u128::MAX - 7),
+            pdf: hex(3),
+            files: vec!["signatures/a.png".into()],
+        };
+        manifest.insert("a/b.pdf".into(), entry.clone());
         manifest.save(&path).unwrap();
-        assert_eq!(Manifest::load(&path).get("a/b.pdf"), Some(u128::MAX - 7));
+        assert_eq!(Manifest::load(&path).get("a/b.pdf"), Some(&entry));
         assert_eq!(Manifest::load(&dir.path().join("missing")).get("a/b.pdf"), None);
+    }
+
+    #[test]
+    fn a_manifest_of_an_older_form_means_render_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MANIFEST_FILE);
+        std::fs::write(&path, "[letters]\n\"a.pdf\" = \"00ff\"\n").unwrap();
+        assert_eq!(Manifest::load(&path).get("a.pdf"), None);
     }
 }

@@ -46,6 +46,53 @@ pub enum OutputError {
         /// Why.
         source: std::io::Error,
     },
+    /// Another batch is writing to the same output folder.
+    #[error(
+        "another batch is writing to {}; wait for it to finish (or stop it), then run this one again",
+        .dir.display()
+    )]
+    Busy {
+        /// The output folder.
+        dir: PathBuf,
+    },
+}
+
+/// Name of the lock file a batch holds in its output folder.
+pub const LOCK_FILE: &str = ".letterpress-lock";
+
+/// An output folder held by one batch: a second batch into the same folder
+/// (from any folder, any process) is refused at once rather than mixing its
+/// letters and owner records with the first's. The operating system drops
+/// the lock when the process ends, however it ends.
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Creates `dir` if needed and locks it; also proves, before any letter
+    /// is typeset, that the folder can be written.
+    pub fn take(dir: &Path) -> Result<OutputLock, OutputError> {
+        let write_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OutputError::Write { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(write_error(dir))?;
+        let path = dir.join(LOCK_FILE);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(write_error(&path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(OutputLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(OutputError::Busy { dir: crate::diagnostic::display_path(dir) })
+            }
+            Err(std::fs::TryLockError::Error(source)) => Err(OutputError::Write { path, source }),
+        }
+    }
 }
 
 /// Where one letter's PDF goes.

@@ -12,6 +12,7 @@ mod letters;
 
 use crate::diagnostic::{FileProblems, Problem};
 use crate::model::Config;
+use crate::sandbox::{Kind, Sandbox};
 
 pub use letters::{LettersError, find_findings};
 
@@ -25,7 +26,15 @@ pub struct Project {
     pub root: PathBuf,
     /// Its parsed configuration.
     pub config: Config,
+    /// The one door to its files.
+    pub files: Sandbox,
 }
+
+/// The folders every letter of a project is made from besides its own
+/// finding file: its wording templates and layout, and its fonts. With
+/// `letterpress.toml`, what `watch` follows and `batch` fingerprints for
+/// every letter (each letter adds the files typst read for it).
+pub const SHARED_FOLDERS: [&str; 2] = ["templates", "fonts"];
 
 /// Why no usable project was found.
 #[derive(Debug, thiserror::Error)]
@@ -59,8 +68,7 @@ impl Project {
             .find(|dir| dir.join(CONFIG_FILE).is_file())
             .ok_or_else(|| ProjectError::NotFound(start.clone()))?
             .to_path_buf();
-        let config = load_config(&root.join(CONFIG_FILE))?;
-        Ok(Project { root, config })
+        Project::with_root(root)
     }
 
     /// The project whose `letterpress.toml` is directly in `dir`.
@@ -70,8 +78,15 @@ impl Project {
         if !root.join(CONFIG_FILE).is_file() {
             return Err(ProjectError::NotFound(root));
         }
-        let config = load_config(&root.join(CONFIG_FILE))?;
-        Ok(Project { root, config })
+        Project::with_root(root)
+    }
+
+    fn with_root(root: PathBuf) -> Result<Project, ProjectError> {
+        let files = Sandbox::new(&root)
+            .map_err(|source| ProjectError::Io { path: root.clone(), source })?;
+        crate::diagnostic::show_paths_from(&root);
+        let config = load_config(&files, &root.join(CONFIG_FILE))?;
+        Ok(Project { root, config, files })
     }
 
     /// Folder of the wording templates and the layout.
@@ -80,14 +95,14 @@ impl Project {
     }
 }
 
-fn load_config(path: &Path) -> Result<Config, Box<FileProblems>> {
+fn load_config(files: &Sandbox, path: &Path) -> Result<Config, Box<FileProblems>> {
     let shown = crate::diagnostic::display_path(path);
     let fail = |text: String, problem| {
         Box::new(FileProblems { path: shown.clone(), text, problems: vec![problem] })
     };
-    let text = std::fs::read_to_string(path).map_err(|err| {
-        fail(String::new(), Problem::error(None, format!("cannot read: {err}"), None))
-    })?;
+    let text = files
+        .read_text(path, Kind::Config)
+        .map_err(|err| fail(String::new(), Problem::error(None, err.to_string(), None)))?;
     toml::from_str(&text).map_err(|err| {
         let message = err.message().trim_end_matches('.').replace('\n', " ");
         fail(text.clone(), Problem::error(None, message, err.span()))

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{LetterError, Renderer, read_finding_text};
-use crate::diagnostic::display_path;
+use super::{LetterError, Renderer};
+use crate::diagnostic::{Severity, display_path};
 use crate::finding::translation;
 use crate::model::Finding;
+use crate::sandbox::Kind;
 
 /// What a letter's source was made from besides its own finding file.
 pub(super) struct Worded {
@@ -37,11 +38,38 @@ impl Renderer {
             });
         };
         let shown = display_path(&other_path);
-        let other_text = read_finding_text(&shown)?;
-        let other = self.finding(&shown, other_text.clone())?;
+        let unusable = |reason: String, hint: String| -> Result<LetterError, LetterError> {
+            let text = self.read_finding_text(finding_path)?;
+            Ok(LetterError::Finding(Box::new(translation::unusable(
+                finding_path,
+                text,
+                reason,
+                hint,
+            ))))
+        };
+        let other_text = match self.project.files.read_text(&other_path, Kind::Finding) {
+            Ok(text) => text,
+            Err(err) => {
+                let hint = "name the translation's finding file, relative to this one, like \
+                            `translation = \"letter.cy.toml\"`";
+                return Err(unusable(err.to_string(), hint.to_owned())?);
+            }
+        };
+        let other = match self.finding(&shown, other_text.clone()) {
+            Ok(other) => other,
+            Err(LetterError::Finding(problems)) => {
+                let count =
+                    problems.problems.iter().filter(|p| p.severity == Severity::Error).count();
+                return Err(unusable(
+                    format!("the translation {} has {count} error(s)", shown.display()),
+                    format!("check it with `letterpress check {}`", shown.display()),
+                )?);
+            }
+            Err(err) => return Err(err),
+        };
         let mismatches = translation::mismatches(finding, &other);
         if !mismatches.is_empty() {
-            let text = read_finding_text(finding_path)?;
+            let text = self.read_finding_text(finding_path)?;
             return Err(LetterError::Finding(Box::new(translation::problems(
                 finding_path,
                 text,
@@ -55,7 +83,7 @@ impl Renderer {
             // rules (page numbers, language) end with it.
             source: format!("#[\n{first}\n]\n#pagebreak(weak: true)\n#[\n{second}\n]\n"),
             stamped: self.is_draft(finding) || self.is_draft(&other),
-            translation: Some((shown, other_text)),
+            translation: Some((other_path, other_text)),
         })
     }
 }

@@ -1,55 +1,73 @@
-//! `check`: every problem of a letter, without writing anything.
+//! `check`: every problem of a letter, found by doing all that rendering it
+//! would do (read, validate, word, typeset, export to the letter's PDF
+//! standards, name its PDF) in memory, and writing nothing. What `render`
+//! would refuse, `check` reports, with the same message and place.
 
 use std::path::Path;
 
 use super::{LetterError, Renderer};
-use crate::diagnostic::{FileProblems, Problem, Severity, display_path};
+use crate::diagnostic::{FileProblems, Problem, display_path};
+use crate::output::Place;
 use crate::wording::TemplateError;
 
 impl Renderer {
-    /// Every problem of a finding file without rendering it: the file's own
-    /// errors and warnings, then whether its wording template exists and
-    /// renders, and whether its translation agrees with it.
+    /// Every problem of the finding file at `finding_path`: its own errors
+    /// and warnings, then whatever would stop its render.
     pub fn check(&self, finding_path: &Path) -> FileProblems {
         let shown = display_path(finding_path);
-        let text = match crate::finding::read_text(&shown) {
+        let text = match crate::finding::read_text(&self.project.files, finding_path) {
             Ok(text) => text,
             Err(problems) => return problems,
         };
         let prose = |text: &str| crate::wording::markdown::remarks(text);
         let (finding, mut problems) = crate::finding::check(&shown, text, &prose);
-        let Some(finding) = finding else { return problems };
-        // Where a top-level key is written, for problems that belong to it.
-        let key_span = |text: &str, key: &str| {
-            text.find(&format!("\n{key}")).map(|at| at + 1..at + 1 + key.len())
-        };
-        let problem = match self.worded(&shown, &finding, &crate::wording::locale::now_utc()) {
-            Ok(_) => return problems,
-            Err(LetterError::Finding(other)) if other.path == shown => {
-                problems.problems.extend(other.problems);
-                return problems;
+        if finding.is_none() || problems.has_errors() {
+            return problems;
+        }
+        let rendered = self.prepare(finding_path).and_then(|letter| {
+            self.destination(finding_path, &letter.finding, Place::Given(None))?;
+            let document = self.lay_out(&letter)?;
+            document.pdf()?;
+            Ok(document.page_count())
+        });
+        match rendered {
+            Ok(pages) => {
+                if let Some(warning) = self.page_warning(pages) {
+                    problems.problems.push(Problem::warning(None, warning, None));
+                }
             }
+            // The file's own problems (placeholders in a final letter, a
+            // typesetting error traced back to a field): its warnings are
+            // already listed.
             Err(LetterError::Finding(other)) => {
-                let count = other.problems.iter().filter(|p| p.severity == Severity::Error).count();
-                Problem::error(
-                    Some("translation".to_owned()),
-                    format!("the translation {} has {count} error(s)", other.path.display()),
-                    key_span(&problems.text, "translation"),
-                )
-                .with_hint(format!("check it with `letterpress check {}`", other.path.display()))
+                let new = other.problems.into_iter().filter(|p| !problems.problems.contains(p));
+                let new: Vec<Problem> = new.collect();
+                problems.problems.extend(new);
             }
-            Err(err) => {
-                let field = match &err {
-                    LetterError::Template(
-                        TemplateError::Unknown { .. } | TemplateError::NoTranslation { .. },
-                    ) => Some("template".to_owned()),
-                    _ => None,
-                };
-                let span = field.as_ref().and_then(|_| key_span(&problems.text, "template"));
-                Problem::error(field, err.to_string(), span)
-            }
-        };
-        problems.problems.push(problem);
+            Err(err) => problems.problems.push(problem_of(&problems.text, err)),
+        }
         problems
     }
+}
+
+/// An error that is not the finding file's own, as a problem of it.
+fn problem_of(text: &str, err: LetterError) -> Problem {
+    // Where a top-level key is written, for problems that belong to it.
+    let key_span = |key: &str| text.find(&format!("\n{key}")).map(|at| at + 1..at + 1 + key.len());
+    let field = match &err {
+        LetterError::Template(
+            TemplateError::Unknown { .. } | TemplateError::NoTranslation { .. },
+        ) => Some("template".to_owned()),
+        _ => None,
+    };
+    let span = field.as_ref().and_then(|_| key_span("template"));
+    match err {
+        LetterError::Typst(typst) => Problem::error(None, first_line(&typst.message), None)
+            .with_hint(format!("typst reported:\n{}", typst.report)),
+        other => Problem::error(field, other.to_string(), span),
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or_default().to_owned()
 }

@@ -3,7 +3,7 @@
 use typst_layout::PagedDocument;
 use typst_pdf::PdfStandards;
 
-use super::LetterError;
+use super::{LetterError, PreparedLetter, Renderer};
 use crate::typeset::{LetterWorld, PageImages, PagePng, TypstError};
 
 /// A letter laid out into pages once, from which the PDF and the page
@@ -12,16 +12,31 @@ pub struct Document<'a> {
     world: LetterWorld<'a>,
     pages: PagedDocument,
     standards: &'a PdfStandards,
+    /// For typst's errors to be traced back to the finding file.
+    renderer: &'a Renderer,
+    letter: PreparedLetter,
 }
 
 impl<'a> Document<'a> {
-    /// Lays out the letter `world` holds.
+    /// Lays out `letter`, whose source `world` holds.
     pub(super) fn new(
         world: LetterWorld<'a>,
-        standards: &'a PdfStandards,
+        renderer: &'a Renderer,
+        letter: &PreparedLetter,
     ) -> Result<Self, LetterError> {
-        let pages = world.layout()?;
-        Ok(Document { world, pages, standards })
+        let pages = world.layout().map_err(|err| renderer.locate(letter, err))?;
+        Ok(Document {
+            world,
+            pages,
+            standards: &renderer.standards,
+            renderer,
+            letter: letter.clone(),
+        })
+    }
+
+    /// The project files typst read for this letter.
+    pub fn files_read(&mut self) -> crate::typeset::FilesRead {
+        self.world.files_read()
     }
 
     /// How many pages the letter has.
@@ -36,7 +51,7 @@ impl<'a> Document<'a> {
 
     /// The PDF, conforming to the renderer's standards.
     pub fn pdf(&self) -> Result<Vec<u8>, LetterError> {
-        Ok(self.world.export(&self.pages, self.standards)?)
+        self.world.export(&self.pages, self.standards).map_err(|err| self.located(err))
     }
 
     /// The PDF and the page images. The PDF is exported while the images are
@@ -53,6 +68,10 @@ impl<'a> Document<'a> {
             (pdf, pages.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         let pages: Result<_, TypstError> = pages;
-        Ok((pdf?, pages?))
+        Ok((pdf.map_err(|err| self.located(err))?, pages?))
+    }
+
+    fn located(&self, err: TypstError) -> LetterError {
+        self.renderer.locate(&self.letter, err)
     }
 }

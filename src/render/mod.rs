@@ -12,6 +12,7 @@
 mod bilingual;
 mod check;
 mod document;
+mod locate;
 mod recent;
 
 use std::path::{Path, PathBuf};
@@ -55,7 +56,9 @@ impl LetterError {
         match self {
             LetterError::Finding(problems) => problems.emit(out),
             // typst's report starts every diagnostic with its severity.
-            LetterError::Typst(_) => writeln!(out, "{self}"),
+            LetterError::Typst(_) => {
+                writeln!(out, "{}", crate::diagnostic::visible_controls(&self.to_string()))
+            }
             LetterError::Template(_) | LetterError::Output(_) => writeln!(out, "error: {self}"),
         }
     }
@@ -84,7 +87,7 @@ pub enum SetupError {
         /// The folder.
         dir: PathBuf,
         /// Why.
-        source: std::io::Error,
+        source: crate::sandbox::ReadError,
     },
 }
 
@@ -126,6 +129,8 @@ pub struct Renderer {
     extra_standards: Vec<PdfStandard>,
     standards: PdfStandards,
     force_draft: bool,
+    /// Whether a letter with warnings fails.
+    deny_warnings: bool,
     /// Letters prepared lately, when the renderer keeps them.
     recent: Option<Mutex<RecentLetters>>,
 }
@@ -140,6 +145,21 @@ pub struct PreparedLetter {
     /// The typst source the wording template made of it (and of its
     /// translation, if it has one).
     pub source: Arc<str>,
+    /// The text it was made from.
+    pub inputs: Inputs,
+    /// The finding file's warnings (its text, for snippets, included).
+    pub warnings: Arc<FileProblems>,
+}
+
+/// The text a letter was made from, as read once for this render: what a
+/// batch fingerprints, so the fingerprint it records is of exactly what the
+/// PDF shows even when the file is edited during the run.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The finding file's text.
+    pub text: Arc<str>,
+    /// The translation's text, for a bilingual letter.
+    pub translation: Option<Arc<str>>,
 }
 
 /// The files [`Renderer::render`] wrote.
@@ -151,14 +171,24 @@ pub struct Written {
     pub images: Vec<PathBuf>,
     /// How many pages the letter has.
     pub pages: usize,
+    /// The text it was made from.
+    pub inputs: Inputs,
+    /// The project files typst read for it (layout, images, ...), with
+    /// digests of what it was given.
+    pub files_read: crate::typeset::FilesRead,
+    /// The PDF's bytes as written.
+    pub bytes: Vec<u8>,
+    /// The finding file's warnings.
+    pub warnings: Arc<FileProblems>,
 }
 
 impl Renderer {
     /// Parses the project's templates and reads its extra fonts, if any.
     pub fn new(project: Project) -> Result<Renderer, SetupError> {
-        let templates = Templates::load(&project.templates_dir(), project.config.markdown)?;
+        let templates =
+            Templates::load(&project.files, &project.templates_dir(), project.config.markdown)?;
         let dir = project.root.join("fonts");
-        let fonts = match Typesetter::with_fonts_from(&dir) {
+        let fonts = match Typesetter::with_fonts_from(&project.files, &dir) {
             Ok(Some(own)) => Fonts::Project(Box::new(own)),
             Ok(None) => Fonts::Embedded(Typesetter::shared()),
             Err(source) => return Err(SetupError::Fonts { dir, source }),
@@ -167,7 +197,7 @@ impl Renderer {
         let standards = crate::typeset::pdf_standards(&[])?;
         let fallback = |name: &str| crate::project::builtin::template(name).map(|f| f.contents);
         Ok(Renderer {
-            files: FilePool::new(&project.root, fallback),
+            files: FilePool::new(&project.files, fallback),
             project,
             templates,
             fonts,
@@ -175,6 +205,7 @@ impl Renderer {
             extra_standards: Vec::new(),
             standards,
             force_draft: false,
+            deny_warnings: false,
             recent: None,
         })
     }
@@ -192,6 +223,13 @@ impl Renderer {
     /// Renders every letter as a draft, whatever its `status`.
     pub fn with_draft(mut self, draft: bool) -> Self {
         self.force_draft = draft;
+        self.forget_letters();
+        self
+    }
+
+    /// Fails a letter that has warnings, as `--deny-warnings` asks.
+    pub fn denying_warnings(mut self, deny: bool) -> Self {
+        self.deny_warnings = deny;
         self.forget_letters();
         self
     }
@@ -216,7 +254,10 @@ impl Renderer {
     /// The output settings, as text for fingerprints: a letter rendered
     /// with other settings is a different PDF.
     pub fn settings_key(&self) -> String {
-        format!("{:?} {:?} {}", self.paper, self.extra_standards, self.force_draft)
+        format!(
+            "{:?} {:?} {} {}",
+            self.paper, self.extra_standards, self.force_draft, self.deny_warnings
+        )
     }
 
     /// The typesetter (fonts and typst library) letters are compiled with.
@@ -249,26 +290,33 @@ impl Renderer {
     /// save to any of them, and a save without an edit is still a change.
     pub fn prepare(&self, finding_path: &Path) -> Result<PreparedLetter, LetterError> {
         let shown = display_path(finding_path);
-        let text = read_finding_text(&shown)?;
+        let text = self.read_finding_text(finding_path)?;
         let now = crate::wording::locale::now_utc();
-        let prepared = |finding: Finding, source: String| PreparedLetter {
+        let prepared = |(finding, warnings): (Finding, FileProblems),
+                        worded: &bilingual::Worded,
+                        text: &str| PreparedLetter {
             path: finding_path.to_path_buf(),
             finding: Arc::new(finding),
-            source: source.into(),
+            source: worded.source.as_str().into(),
+            inputs: Inputs {
+                text: text.into(),
+                translation: worded.translation.as_ref().map(|(_, text)| text.as_str().into()),
+            },
+            warnings: Arc::new(warnings),
         };
         let Some(recent) = &self.recent else {
-            let finding = self.finding(&shown, text)?;
-            let source = self.worded(finding_path, &finding, &now)?.source;
-            return Ok(prepared(finding, source));
+            let checked = self.checked_finding(&shown, text.clone())?;
+            let worded = self.worded(finding_path, &checked.0, &now)?;
+            return Ok(prepared(checked, &worded, &text));
         };
         // The map is consistent after any panic: entries are inserted whole.
         let lock = || recent.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(letter) = lock().recall(finding_path, &text, &now) {
+        if let Some(letter) = lock().recall(&self.project.files, finding_path, &text, &now) {
             return Ok(letter);
         }
-        let finding = self.finding(&shown, text.clone())?;
-        let worded = self.worded(finding_path, &finding, &now)?;
-        let letter = prepared(finding, worded.source);
+        let checked = self.checked_finding(&shown, text.clone())?;
+        let worded = self.worded(finding_path, &checked.0, &now)?;
+        let letter = prepared(checked, &worded, &text);
         lock().remember(
             finding_path,
             Remembered {
@@ -284,14 +332,33 @@ impl Renderer {
     /// Validates finding-file text; a letter that will be rendered final
     /// must also have no placeholder left.
     pub fn finding(&self, path: &Path, text: String) -> Result<Finding, LetterError> {
-        let finding = crate::finding::parse(path, text.clone()).map_err(Box::new)?;
+        self.checked_finding(path, text).map(|(finding, _)| finding)
+    }
+
+    /// Validates finding-file text as [`Renderer::finding`] does, and also
+    /// returns its warnings (every command shows them). With
+    /// `deny_warnings`, a warning fails the letter too.
+    pub fn checked_finding(
+        &self,
+        path: &Path,
+        text: String,
+    ) -> Result<(Finding, FileProblems), LetterError> {
+        let prose = |text: &str| crate::wording::markdown::remarks(text);
+        let (finding, problems) = crate::finding::check(path, text.clone(), &prose);
+        let finding = match finding {
+            Some(finding) if !problems.has_errors() => finding,
+            _ => return Err(LetterError::Finding(Box::new(problems))),
+        };
         if !self.is_draft(&finding) {
             let left = crate::finding::placeholders(path, text);
             if left.has_errors() {
                 return Err(LetterError::Finding(Box::new(left)));
             }
         }
-        Ok(finding)
+        if self.deny_warnings && !problems.problems.is_empty() {
+            return Err(LetterError::Finding(Box::new(problems)));
+        }
+        Ok((finding, problems))
     }
 
     fn is_draft(&self, finding: &Finding) -> bool {
@@ -328,7 +395,7 @@ impl Renderer {
         let name = format!("{} (generated)", display_path(&letter.path).display());
         let world =
             self.typesetter().world(&self.files, letter.source.clone(), letter.finding.date, name);
-        Document::new(world, &self.standards)
+        Document::new(world, self, letter)
     }
 
     /// A warning when a letter of `pages` pages is longer than the project's
@@ -367,7 +434,7 @@ impl Renderer {
     ) -> Result<Written, LetterError> {
         let letter = self.prepare(finding_path)?;
         let destination = self.destination(finding_path, &letter.finding, place)?;
-        let document = self.lay_out(&letter)?;
+        let mut document = self.lay_out(&letter)?;
         let (pdf, pages) = match images {
             Some(images) => {
                 let (pdf, pages) = document.pdf_and_pages(images, &[])?;
@@ -383,13 +450,24 @@ impl Renderer {
             crate::output::write(&path, &page.png)?;
             written.push(path);
         }
-        Ok(Written { pdf: destination.path, images: written, pages: document.page_count() })
+        Ok(Written {
+            pdf: destination.path,
+            images: written,
+            pages: document.page_count(),
+            files_read: document.files_read(),
+            inputs: letter.inputs,
+            bytes: pdf,
+            warnings: letter.warnings,
+        })
     }
 }
 
 /// Reads a finding file's text, a failure reported as a problem of the file.
-fn read_finding_text(path: &Path) -> Result<String, LetterError> {
-    crate::finding::read_text(path).map_err(|e| LetterError::Finding(Box::new(e)))
+impl Renderer {
+    fn read_finding_text(&self, path: &Path) -> Result<String, LetterError> {
+        crate::finding::read_text(&self.project.files, path)
+            .map_err(|e| LetterError::Finding(Box::new(e)))
+    }
 }
 
 /// Checks that every configured signature image is an image file inside the

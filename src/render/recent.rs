@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::PreparedLetter;
 use crate::cache::BoundedCache;
+use crate::sandbox::{Kind, Sandbox};
 
 /// Letters prepared lately, by the path of their finding file, each with
 /// what it was made from, so [`Renderer::prepare`] can tell that it would
@@ -49,11 +50,17 @@ impl RecentLetters {
     /// now that its finding file reads `text` and the time is `now`. A
     /// translation is read again to be compared (under the lock: few letters
     /// have one, and it is small).
-    pub(super) fn recall(&self, path: &Path, text: &str, now: &str) -> Option<PreparedLetter> {
+    pub(super) fn recall(
+        &self,
+        files: &Sandbox,
+        path: &Path,
+        text: &str,
+        now: &str,
+    ) -> Option<PreparedLetter> {
         let remembered = self.by_path.get(path)?;
         let unchanged = remembered.text == text
             && remembered.translation.as_ref().is_none_or(|(path, text)| {
-                std::fs::read_to_string(path).is_ok_and(|now| now == *text)
+                files.read_text(path, Kind::Finding).is_ok_and(|now| now == *text)
             })
             && remembered.stamp.as_deref().is_none_or(|stamp| stamp == now);
         unchanged.then(|| remembered.letter.clone())

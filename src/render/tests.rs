@@ -9,10 +9,17 @@ fn renderer() -> Renderer {
     Renderer::new(Project::discover(&test_fixtures::root()).unwrap()).unwrap().remembering()
 }
 
+/// The renderer of the project at `dir`.
+fn renderer_at(dir: &Path) -> Renderer {
+    Renderer::new(Project::at(dir).unwrap()).unwrap().remembering()
+}
+
 /// The bilingual sample (the Welsh letter and its English translation),
-/// copied to a folder of its own so the test can edit it.
+/// copied to a project of its own so the test can edit it.
 fn bilingual_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
+    let config = crate::project::CONFIG_FILE;
+    std::fs::copy(test_fixtures::root().join(config), dir.path().join(config)).unwrap();
     let letters = test_fixtures::root().join("letters");
     for name in ["sample-northmoor.cy.toml", "sample-northmoor.toml"] {
         std::fs::copy(letters.join(name), dir.path().join(name)).unwrap();
@@ -30,8 +37,8 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 #[test]
 fn an_unchanged_letter_is_worded_once_and_any_edit_is_seen() {
-    let (_dir, welsh, english) = bilingual_copy();
-    let renderer = renderer();
+    let (dir, welsh, english) = bilingual_copy();
+    let renderer = renderer_at(dir.path());
     let first = renderer.prepare(&welsh).unwrap();
     let again = renderer.prepare(&welsh).unwrap();
     assert!(Arc::ptr_eq(&first.source, &again.source), "an unchanged letter was worded again");
@@ -46,7 +53,7 @@ fn an_unchanged_letter_is_worded_once_and_any_edit_is_seen() {
     assert!(letter_edited.source.contains("Annwyl iawn"));
     assert!(!translation_edited.source.contains("Annwyl iawn"));
 
-    let once = Renderer::new(Project::discover(&test_fixtures::root()).unwrap()).unwrap();
+    let once = Renderer::new(Project::at(dir.path()).unwrap()).unwrap();
     let (first, again) = (once.prepare(&welsh).unwrap(), once.prepare(&welsh).unwrap());
     assert!(!Arc::ptr_eq(&first.source, &again.source), "only a remembering renderer keeps");
     assert_eq!(first.source, again.source);
@@ -59,8 +66,8 @@ fn an_unchanged_letter_is_worded_once_and_any_edit_is_seen() {
 
 #[test]
 fn a_draft_stamped_in_another_minute_is_worded_again() {
-    let (_dir, welsh, _) = bilingual_copy();
-    let letter = renderer().prepare(&welsh).unwrap();
+    let (dir, welsh, _) = bilingual_copy();
+    let letter = renderer_at(dir.path()).prepare(&welsh).unwrap();
     let text = std::fs::read_to_string(&welsh).unwrap();
     let remembered = |stamp: Option<&str>| Remembered {
         text: text.clone(),
@@ -71,18 +78,24 @@ fn a_draft_stamped_in_another_minute_is_worded_again() {
     let mut recent = RecentLetters::default();
     let now = "2011-03-14 09:31 UTC";
     recent.remember(&welsh, remembered(None));
-    assert!(recent.recall(&welsh, &text, now).is_some());
-    assert!(recent.recall(&welsh, "another text", now).is_none());
+    assert!(recent.recall(&crate::test_fixtures::files(), &welsh, &text, now).is_some());
+    assert!(recent.recall(&crate::test_fixtures::files(), &welsh, "another text", now).is_none());
     recent.remember(&welsh, remembered(Some(now)));
-    assert!(recent.recall(&welsh, &text, now).is_some(), "the same minute's stamp is kept");
+    assert!(
+        recent.recall(&crate::test_fixtures::files(), &welsh, &text, now).is_some(),
+        "the same minute's stamp is kept"
+    );
     recent.remember(&welsh, remembered(Some("2011-03-14 09:30 UTC")));
-    assert!(recent.recall(&welsh, &text, now).is_none(), "a stale draft stamp was reused");
+    assert!(
+        recent.recall(&crate::test_fixtures::files(), &welsh, &text, now).is_none(),
+        "a stale draft stamp was reused"
+    );
 }
 
 #[test]
 fn recent_letters_stay_within_their_limit() {
-    let (_dir, welsh, _) = bilingual_copy();
-    let letter = renderer().prepare(&welsh).unwrap();
+    let (dir, welsh, _) = bilingual_copy();
+    let letter = renderer_at(dir.path()).prepare(&welsh).unwrap();
     let text = "x".repeat(RecentLetters::LIMIT / 5);
     let mut recent = RecentLetters::default();
     for n in 0..20 {
@@ -95,7 +108,10 @@ fn recent_letters_stay_within_their_limit() {
         };
         recent.remember(&path, remembered);
         assert!(recent.bytes() <= RecentLetters::LIMIT);
-        assert!(recent.recall(&path, &text, "now").is_some(), "the newest letter is kept");
+        assert!(
+            recent.recall(&crate::test_fixtures::files(), &path, &text, "now").is_some(),
+            "the newest letter is kept"
+        );
     }
 }
 

@@ -10,6 +10,7 @@ use typst::syntax::{FileId, VirtualRoot};
 use typst_kit::files::{FileLoader, FileStore, FsRoot};
 
 use super::main_id;
+use crate::sandbox::{Kind, ReadError, Sandbox};
 
 /// Where a file the project does not have comes from instead: its name
 /// relative to the project root → the built-in file's text.
@@ -24,9 +25,8 @@ pub type Fallback = fn(&str) -> Option<&'static str>;
 /// reparsed incrementally from the previous letter's. One store per letter
 /// in flight, so parallel letters never wait for each other.
 pub struct FilePool {
-    root: PathBuf,
+    files: Sandbox,
     fallback: Fallback,
-    canonical_root: PathBuf,
     idle: std::sync::Mutex<Vec<FileStore<ProjectFiles>>>,
     created: std::sync::atomic::AtomicUsize,
     /// Files typst read for letters since [`FilePool::take_read`] was last
@@ -37,11 +37,10 @@ pub struct FilePool {
 impl FilePool {
     /// An empty pool for the project at `root`; a file the project does not
     /// have is asked of `fallback` (the built-in layout, say).
-    pub fn new(root: &Path, fallback: Fallback) -> Self {
+    pub fn new(files: &Sandbox, fallback: Fallback) -> Self {
         FilePool {
-            root: root.to_path_buf(),
+            files: files.clone(),
             fallback,
-            canonical_root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
             idle: std::sync::Mutex::new(Vec::new()),
             created: std::sync::atomic::AtomicUsize::new(0),
             read: std::sync::Mutex::default(),
@@ -54,7 +53,7 @@ impl FilePool {
     /// images and any image the layout uses are among them.
     pub fn take_read(&self) -> BTreeSet<PathBuf> {
         let read = std::mem::take(&mut *self.read.lock().unwrap_or_else(|e| e.into_inner()));
-        let root = FsRoot::new(self.root.clone());
+        let root = FsRoot::new(self.files.root().to_path_buf());
         read.into_iter()
             .filter(|id| matches!(id.root(), VirtualRoot::Project))
             .filter_map(|id| root.resolve(id.vpath()).ok())
@@ -75,8 +74,8 @@ impl FilePool {
         let mut files = idle.unwrap_or_else(|| {
             self.created.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             FileStore::new(ProjectFiles {
-                root: FsRoot::new(self.root.clone()),
-                canonical_root: self.canonical_root.clone(),
+                root: FsRoot::new(self.files.root().to_path_buf()),
+                files: Some(self.files.clone()),
                 fallback: self.fallback,
                 main: main_id(),
                 main_source: Bytes::new(Vec::new()),
@@ -85,6 +84,32 @@ impl FilePool {
         files.loader_mut().main_source = source;
         files.reset();
         files
+    }
+
+    /// The project files (besides the letter itself) that `files` served
+    /// since it was taken, each with a digest of the bytes typst was given
+    /// (`None`: missing or refused): exactly what one letter was made from.
+    pub(super) fn read_by(&self, files: &mut FileStore<ProjectFiles>) -> FilesRead {
+        let root = FsRoot::new(self.files.root().to_path_buf());
+        let (loader, ids) = files.dependencies();
+        let main = loader.main;
+        let ids: Vec<FileId> =
+            ids.filter(|id| *id != main && matches!(id.root(), VirtualRoot::Project)).collect();
+        ids.into_iter()
+            .filter_map(|id| {
+                let path = root.resolve(id.vpath()).ok()?;
+                Some((path, files.file(id).ok().map(|bytes| digest(&bytes))))
+            })
+            .collect()
+    }
+
+    /// The digest of the file at `path` (inside the project) as a letter
+    /// rendered now would be given it: the project's own, or the built-in
+    /// one it stands in for, or `None`. Compared with [`FilesRead`] to tell
+    /// whether a letter's files changed since it was rendered.
+    pub fn digest_now(&self, path: &Path) -> Option<u128> {
+        let name = path.strip_prefix(self.files.root()).ok()?.to_string_lossy().replace('\\', "/");
+        load_project_file(&self.files, self.fallback, path, &name).ok().map(|bytes| digest(&bytes))
     }
 
     pub(super) fn give_back(&self, mut files: FileStore<ProjectFiles>) {
@@ -104,7 +129,8 @@ impl FilePool {
 /// Serves the generated letter and files inside the project, nothing else.
 pub(super) struct ProjectFiles {
     root: FsRoot,
-    canonical_root: PathBuf,
+    /// `None` serves nothing.
+    files: Option<Sandbox>,
     fallback: Fallback,
     pub(super) main: FileId,
     main_source: Bytes,
@@ -115,7 +141,7 @@ impl ProjectFiles {
     pub(super) fn empty(main: FileId) -> Self {
         ProjectFiles {
             root: FsRoot::new(PathBuf::new()),
-            canonical_root: PathBuf::new(),
+            files: None,
             fallback: |_| None,
             main,
             main_source: Bytes::new(Vec::new()),
@@ -130,28 +156,46 @@ impl FileLoader for ProjectFiles {
         }
         match id.root() {
             VirtualRoot::Project => {
+                // FsRoot stops `..`; the sandbox stops symlinks out, pipes,
+                // devices and oversized files, checking the file it opened.
                 let path = self.root.resolve(id.vpath())?;
-                // FsRoot stops `..`, but not a symlink pointing outside. One
-                // lookup answers both questions: is the file there, and where
-                // does it really live (this runs for every file on every render).
-                match std::fs::canonicalize(&path) {
-                    Ok(real) if !real.starts_with(&self.canonical_root) => {
-                        return Err(FileError::AccessDenied);
-                    }
-                    // The project's own file wins; otherwise the built-in one.
-                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                        let name = id.vpath().get_without_slash();
-                        if let Some(contents) = (self.fallback)(name) {
-                            return Ok(Bytes::from_string(contents));
-                        }
-                    }
-                    _ => {}
-                }
-                self.root.load(id.vpath())
+                let files = self.files.as_ref().ok_or(FileError::AccessDenied)?;
+                load_project_file(files, self.fallback, &path, id.vpath().get_without_slash())
             }
             VirtualRoot::Package(_) => Err(FileError::Other(Some(
                 "packages are not available: a letter can only use files inside its project".into(),
             ))),
         }
     }
+}
+
+/// The project file at `path` (named `name` relative to the root): the
+/// project's own, else the built-in one of that name.
+fn load_project_file(
+    files: &Sandbox,
+    fallback: Fallback,
+    path: &Path,
+    name: &str,
+) -> FileResult<Bytes> {
+    match files.read(path, Kind::Asset) {
+        Ok(bytes) => Ok(Bytes::new(bytes)),
+        Err(err) if err.is_not_found() => {
+            fallback(name).map(Bytes::from_string).ok_or_else(|| FileError::NotFound(path.into()))
+        }
+        Err(ReadError::Outside { .. }) => Err(FileError::AccessDenied),
+        Err(ReadError::NotAFile { what: "a folder", .. }) => Err(FileError::IsDirectory),
+        Err(err) => Err(FileError::Other(Some(err.to_string().into()))),
+    }
+}
+
+/// The project files one letter was made from, with digests of their bytes.
+pub type FilesRead = std::collections::BTreeMap<PathBuf, Option<u128>>;
+
+/// A file's contents as a fingerprint (as [`FilesRead`] records them).
+pub fn digest(bytes: &[u8]) -> u128 {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let mut hasher = SipHasher13::new();
+    hasher.write(bytes);
+    hasher.finish128().as_u128()
 }

@@ -24,13 +24,14 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::model::Date;
+use crate::sandbox::{Kind, ReadError, Sandbox};
 
 mod files;
 mod fonts;
 mod png;
 
 use files::ProjectFiles;
-pub use files::{Fallback, FilePool};
+pub use files::{Fallback, FilePool, FilesRead, digest};
 pub(crate) use fonts::EMBEDDED_FONTS;
 #[cfg(test)]
 pub(crate) use png::decoded;
@@ -68,11 +69,11 @@ impl Typesetter {
     /// The embedded fonts plus the `.ttf`/`.otf` files in `dir` (a project's
     /// `fonts/`), skipping faces the embedded fonts already provide. Returns
     /// `None` when `dir` adds nothing, so the shared instance can be used.
-    pub fn with_fonts_from(dir: &Path) -> std::io::Result<Option<Self>> {
+    pub fn with_fonts_from(files: &Sandbox, dir: &Path) -> Result<Option<Self>, ReadError> {
         let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
             Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err),
+            Err(source) => return Err(ReadError::Io { path: dir.to_path_buf(), source }),
         };
         paths.sort();
         let embedded = Self::shared().fonts.book();
@@ -84,7 +85,7 @@ impl Typesetter {
             if !is_font {
                 continue;
             }
-            let data = std::fs::read(&path)?;
+            let data = files.read(&path, Kind::Asset)?;
             // A copy of a built-in font (as in this repository's own fonts/)
             // adds nothing; comparing bytes is cheaper than parsing.
             if fonts::EMBEDDED_FONTS.contains(&data.as_slice()) {
@@ -170,6 +171,18 @@ impl Default for Typesetter {
 pub struct TypstError {
     /// The diagnostics, formatted with file, line and snippet.
     pub report: String,
+    /// The first error's message and hints, without typst's formatting.
+    pub message: String,
+    /// Where the first error is in the letter's generated source, if there:
+    /// for the caller to trace it back to the field it came from.
+    pub in_source: Option<std::ops::Range<usize>>,
+}
+
+impl TypstError {
+    /// An error of our own about typst's output, at no place in a source.
+    pub(crate) fn plain(message: String) -> Self {
+        TypstError { report: format!("error: {message}"), message, in_source: None }
+    }
 }
 
 /// One letter's view of the world: the shared fonts and library, the
@@ -216,6 +229,12 @@ impl<'a> LetterWorld<'a> {
     ///
     /// A font the layout names but no font file provides is an error, not
     /// typst's warning and silent fallback: a letter must look as designed.
+    /// The project files this letter's compile read (layout, images, ...),
+    /// for a batch to fingerprint exactly what the letter was made from.
+    pub fn files_read(&mut self) -> FilesRead {
+        self.pool.read_by(&mut self.files)
+    }
+
     pub fn layout(&self) -> Result<PagedDocument, TypstError> {
         let Warned { output, warnings } = typst::compile::<PagedDocument>(self);
         let document = output.map_err(|errors| self.error(&errors, &warnings))?;
@@ -257,7 +276,18 @@ impl<'a> LetterWorld<'a> {
                 .collect::<Vec<_>>()
                 .join("\n"),
         };
-        TypstError { report }
+        let first = errors.first();
+        let message = first.map_or_else(String::new, |error| {
+            let mut message = error.message.to_string();
+            for hint in &error.hints {
+                message.push_str(&format!("\nhint: {}", hint.v));
+            }
+            message
+        });
+        let in_source = first
+            .filter(|error| error.span.id() == Some(self.main))
+            .and_then(|error| typst::WorldExt::range(self, error.span));
+        TypstError { report, message, in_source }
     }
 }
 

@@ -63,9 +63,7 @@ pub fn png_pages(
         let pixmap = typst_render::render(page, &options);
         let png = encode_opaque(pixmap.data(), pixmap.width(), pixmap.height(), images.compression)
             .unwrap_or_else(|| pixmap.encode_png())
-            .map_err(|e| TypstError {
-                report: format!("error: cannot encode a page image: {e}"),
-            })?;
+            .map_err(|e| TypstError::plain(format!("cannot encode a page image: {e}")))?;
         Ok(PagePng { key, png: png.into() })
     };
     let pages = document.pages();
@@ -80,7 +78,7 @@ pub fn png_pages(
         for worker in workers {
             let done = worker
                 .join()
-                .map_err(|_| TypstError { report: "error: a page failed to render".to_owned() })?;
+                .map_err(|_| TypstError::plain("a page failed to render".to_owned()))?;
             for page in done {
                 out.push(page?);
             }

@@ -131,10 +131,46 @@ enum Frame {
     Hidden,
 }
 
+impl Frame {
+    fn is_wrapped(&self) -> bool {
+        matches!(
+            self,
+            Frame::Block { wrapped: true, .. }
+                | Frame::Inline { wrapped: true }
+                | Frame::Arguments { wrapped: true }
+        )
+    }
+}
+
+/// The open containers, innermost last, counting the wrapped ones as they
+/// open and close: the nesting check then costs the same at any depth
+/// (scanning the stack made 100,000 nested quotes take a minute).
+struct Frames {
+    stack: Vec<Frame>,
+    wrapped: usize,
+}
+
+impl Frames {
+    fn push(&mut self, frame: Frame) {
+        self.wrapped += usize::from(frame.is_wrapped());
+        self.stack.push(frame);
+    }
+
+    fn pop(&mut self) -> Option<Frame> {
+        let frame = self.stack.pop();
+        self.wrapped -= usize::from(frame.as_ref().is_some_and(Frame::is_wrapped));
+        frame
+    }
+
+    fn last(&self) -> Option<&Frame> {
+        self.stack.last()
+    }
+}
+
 /// Streams typst markup for a sequence of Markdown events.
 struct Writer<'a> {
     out: String,
-    frames: Vec<Frame>,
+    frames: Frames,
     /// Text of the code block being read, emitted at its end.
     code: Option<String>,
     footnotes: &'a HashMap<String, String>,
@@ -147,7 +183,7 @@ impl<'a> Writer<'a> {
     fn new(footnotes: &'a HashMap<String, String>, lead: Option<&'a str>) -> Self {
         Self {
             out: String::new(),
-            frames: vec![Frame::Block { wrapped: false, blocks: 0 }],
+            frames: Frames { stack: vec![Frame::Block { wrapped: false, blocks: 0 }], wrapped: 0 },
             code: None,
             footnotes,
             lead,
@@ -213,7 +249,8 @@ impl<'a> Writer<'a> {
                 self.begin_block();
                 self.out.push_str("#line(length: 100%);");
             }
-            Event::TaskListMarker(done) => self.text(if *done { "☒ " } else { "☐ " }),
+            // Boxes the shipped fonts have (☐ and ☒ are not in Liberation).
+            Event::TaskListMarker(done) => self.text(if *done { "■ " } else { "□ " }),
         }
     }
 
@@ -226,10 +263,13 @@ impl<'a> Writer<'a> {
                 }
                 self.frames.push(Frame::Inline { wrapped: false });
             }
-            Tag::Heading { level, .. } => {
+            // A heading inside a prose field is printed as a bold line of
+            // its own, not a heading of the letter: the letter's own
+            // headings (subject, areas) give its structure, and a prose
+            // `#####` under them would skip levels, which PDF/UA forbids.
+            Tag::Heading { .. } => {
                 self.begin_block();
-                let open = format!("#heading(level: {}, outlined: false)[", *level as usize);
-                self.open_inline(&open);
+                self.open_inline("#strong[");
             }
             Tag::BlockQuote(kind) => {
                 self.begin_block();
@@ -329,6 +369,14 @@ impl<'a> Writer<'a> {
                 };
                 if url.is_empty() {
                     self.frames.push(Frame::Inline { wrapped: false });
+                } else if !is_allowed_link(&url) {
+                    self.warn(
+                        range,
+                        &format!(
+                            "the link `{url}` is not a web, e-mail or phone address; only its text is printed"
+                        ),
+                    );
+                    self.frames.push(Frame::Inline { wrapped: false });
                 } else {
                     self.open_inline(&format!("#link({})[", escape::string(&url)));
                 }
@@ -411,7 +459,7 @@ impl<'a> Writer<'a> {
     /// Separates a new block from the previous one in the same container.
     fn begin_block(&mut self) {
         let Some(Frame::Block { blocks, .. }) =
-            self.frames.iter_mut().rev().find(|f| matches!(f, Frame::Block { .. }))
+            self.frames.stack.iter_mut().rev().find(|f| matches!(f, Frame::Block { .. }))
         else {
             return;
         };
@@ -422,19 +470,7 @@ impl<'a> Writer<'a> {
     }
 
     fn can_nest(&self) -> bool {
-        let depth = self
-            .frames
-            .iter()
-            .filter(|f| {
-                matches!(
-                    f,
-                    Frame::Block { wrapped: true, .. }
-                        | Frame::Inline { wrapped: true }
-                        | Frame::Arguments { wrapped: true }
-                )
-            })
-            .count();
-        depth < MAX_NESTING
+        self.frames.wrapped < MAX_NESTING
     }
 
     fn warn(&mut self, range: Range<usize>, message: &str) {
@@ -460,6 +496,14 @@ fn alert_title(kind: BlockQuoteKind) -> &'static str {
     }
 }
 
+/// Whether a link may become a link in the PDF: a web page, an e-mail
+/// address or a phone number. Anything else (`javascript:`, `file:`, a
+/// relative path) means nothing on paper and may do harm in a PDF reader.
+fn is_allowed_link(url: &str) -> bool {
+    let scheme = url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("http" | "https" | "mailto" | "tel"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,6 +526,20 @@ mod tests {
     fn lists_use_function_form_and_keep_their_start() {
         assert_eq!(convert("- a\n- b"), "#list([a], [b], );");
         assert_eq!(convert("3. a\n4. b"), "#enum(start: 3, [a], [b], );");
+    }
+
+    #[test]
+    fn only_web_mail_and_phone_links_become_links() {
+        for url in
+            ["javascript:alert(1)", "file:///etc/passwd", "JavaScript:x", "page.html", "data:x"]
+        {
+            let converted = to_typst(&format!("[x]({url})"), None, MarkdownOptions::default());
+            assert_eq!(converted.markup, "x", "{url}");
+            assert_eq!(converted.warnings.len(), 1, "{url}");
+        }
+        for url in ["https://a.b", "HTTP://a.b", "mailto:a@b.c", "tel:+441234"] {
+            assert!(convert(&format!("[x]({url})")).starts_with("#link("), "{url}");
+        }
     }
 
     #[test]

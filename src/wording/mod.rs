@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
 use crate::model::{Config, Finding, Language, MarkdownOptions, Summary};
+use crate::sandbox::{Kind, Sandbox};
 use prose::ConvertedProse;
 
 pub mod escape;
@@ -49,6 +50,9 @@ pub enum TemplateError {
         /// Why.
         source: std::io::Error,
     },
+    /// A template file is outside the project, not a file, or too large.
+    #[error("{0}")]
+    Read(#[from] crate::sandbox::ReadError),
     /// A template has a syntax error, or failed while rendering; the report
     /// quotes the template line.
     #[error("{0}")]
@@ -110,7 +114,11 @@ pub struct Templates {
 impl Templates {
     /// Parses the built-in templates and every `*.typ.tera` file under
     /// `dir`; a file with a built-in template's name replaces it.
-    pub fn load(dir: &Path, markdown: MarkdownOptions) -> Result<Templates, TemplateError> {
+    pub fn load(
+        files: &Sandbox,
+        dir: &Path,
+        markdown: MarkdownOptions,
+    ) -> Result<Templates, TemplateError> {
         let mut tera = Tera::new();
         tera.autoescape_on([TEMPLATE_SUFFIX]);
         tera.set_escape_fn(|text, out| {
@@ -141,12 +149,13 @@ impl Templates {
                     source: err.into(),
                 })?;
                 let name = entry.file_name().to_string_lossy();
-                if entry.file_type().is_file() && name.ends_with(TEMPLATE_SUFFIX) {
+                // A symlinked template is read (through the sandbox, which
+                // refuses one pointing out of the project), never skipped.
+                let kind = entry.file_type();
+                if (kind.is_file() || kind.is_symlink()) && name.ends_with(TEMPLATE_SUFFIX) {
                     let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
                     let name = relative.to_string_lossy().replace('\\', "/");
-                    let text = std::fs::read_to_string(entry.path()).map_err(|source| {
-                        TemplateError::Io { dir: entry.path().to_path_buf(), source }
-                    })?;
+                    let text = files.read_text(entry.path(), Kind::Template)?;
                     sources.insert(format!("{prefix}{name}"), text);
                 }
             }

@@ -6,8 +6,10 @@ use crate::test_fixtures;
 
 fn render_with(judgements: &[Judgement]) -> String {
     let project = Project::discover(&test_fixtures::root()).unwrap();
-    let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
-    let mut finding = crate::finding::load(&test_fixtures::demo()).unwrap();
+    let templates =
+        Templates::load(&project.files, &project.templates_dir(), project.config.markdown).unwrap();
+    let mut finding =
+        crate::finding::load(&test_fixtures::files(), &test_fixtures::demo()).unwrap();
     let template_area = finding.areas[0].clone();
     finding.areas = judgements
         .iter()
@@ -21,8 +23,10 @@ fn render_with(judgements: &[Judgement]) -> String {
 #[test]
 fn unchanged_prose_is_not_converted_again() {
     let project = Project::discover(&test_fixtures::root()).unwrap();
-    let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
-    let mut finding = crate::finding::load(&test_fixtures::demo()).unwrap();
+    let templates =
+        Templates::load(&project.files, &project.templates_dir(), project.config.markdown).unwrap();
+    let mut finding =
+        crate::finding::load(&test_fixtures::files(), &test_fixtures::demo()).unwrap();
     let render = |finding: &Finding| {
         templates.render("monitoring", finding, &project.config, &Output::FINAL_A4).unwrap()
     };
@@ -104,8 +108,9 @@ fn summary_of_two_judgements() {
 #[test]
 fn unknown_template_lists_the_available_ones() {
     let project = Project::discover(&test_fixtures::root()).unwrap();
-    let templates = Templates::load(&project.templates_dir(), project.config.markdown).unwrap();
-    let finding = crate::finding::load(&test_fixtures::demo()).unwrap();
+    let templates =
+        Templates::load(&project.files, &project.templates_dir(), project.config.markdown).unwrap();
+    let finding = crate::finding::load(&test_fixtures::files(), &test_fixtures::demo()).unwrap();
     let err = templates
         .render("nope", &finding, &project.config, &Output::FINAL_A4)
         .unwrap_err()

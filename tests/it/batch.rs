@@ -64,7 +64,7 @@ fn one_bad_letter_never_stops_the_others() {
         .stderr(contains("FAILED letters/south/broken-judgement.toml"))
         .stderr(contains("unknown variant `brilliant`"))
         .stderr(contains("letters/broken-syntax.toml:2:"))
-        .stderr(contains("3 rendered, 0 unchanged, 2 failed"));
+        .stdout(contains("3 rendered, 0 unchanged, 2 failed"));
     let out = project.path().join("out");
     assert_eq!(
         files_named(&out, ".pdf"),
@@ -90,13 +90,13 @@ fn unchanged_letters_are_skipped_and_template_changes_rerender() {
         cmd.current_dir(project.path()).args(["batch", "letters", "-o", "out"]);
         cmd
     };
-    batch().assert().success().stderr(contains("2 rendered, 0 unchanged, 0 failed"));
-    batch().assert().success().stderr(contains("0 rendered, 2 unchanged, 0 failed"));
+    batch().assert().success().stdout(contains("2 rendered, 0 unchanged, 0 failed"));
+    batch().assert().success().stdout(contains("0 rendered, 2 unchanged, 0 failed"));
 
     // A changed finding re-renders only that letter.
     std::fs::write(letters.join("second.toml"), demo.replace("Dear Mr Douglas", "Dear Anthony"))
         .unwrap();
-    batch().assert().success().stderr(contains("1 rendered, 1 unchanged, 0 failed"));
+    batch().assert().success().stdout(contains("1 rendered, 1 unchanged, 0 failed"));
     let text = pdf_text(&project.path().join("out/second.pdf"));
     assert!(text.contains("Dear Anthony"));
 
@@ -104,13 +104,13 @@ fn unchanged_letters_are_skipped_and_template_changes_rerender() {
     let template = project.path().join("templates/monitoring.typ.tera");
     let wording = std::fs::read_to_string(&template).unwrap();
     std::fs::write(&template, wording.replace("Yours sincerely", "Yours faithfully")).unwrap();
-    batch().assert().success().stderr(contains("2 rendered, 0 unchanged, 0 failed"));
+    batch().assert().success().stdout(contains("2 rendered, 0 unchanged, 0 failed"));
     assert!(pdf_text(&project.path().join("out/second.pdf")).contains("Yours faithfully"));
 
     // A deleted PDF is rendered again; --force renders everything.
     std::fs::remove_file(project.path().join("out/second.pdf")).unwrap();
-    batch().assert().success().stderr(contains("1 rendered, 1 unchanged, 0 failed"));
-    batch().arg("--force").assert().success().stderr(contains("2 rendered, 0 unchanged, 0 failed"));
+    batch().assert().success().stdout(contains("1 rendered, 1 unchanged, 0 failed"));
+    batch().arg("--force").assert().success().stdout(contains("2 rendered, 0 unchanged, 0 failed"));
 }
 
 #[test]
@@ -136,7 +136,7 @@ fn ctrl_c_leaves_only_whole_pdfs() {
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
         .current_dir(project.path())
         .args(["batch", "letters", "-o", "out", "--jobs", "2", "--quiet"])
-        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // Wait until the first PDFs appear, then interrupt mid-run.
@@ -151,9 +151,9 @@ fn ctrl_c_leaves_only_whole_pdfs() {
         .unwrap();
     assert!(status.success());
     let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("not started (interrupted)"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(130), "{stdout}");
+    assert!(stdout.contains("not started (interrupted)"), "{stdout}");
     let pdfs = files_named(&out, ".pdf");
     assert!(pdfs.len() < 151, "the run was not interrupted");
     for pdf in &pdfs {
@@ -171,7 +171,7 @@ fn ctrl_c_leaves_only_whole_pdfs() {
         .args(["batch", "letters", "-o", "out"])
         .assert()
         .success()
-        .stderr(contains(format!("{} unchanged", pdfs.len())));
+        .stdout(contains(format!("{} unchanged", pdfs.len())));
 }
 
 #[test]

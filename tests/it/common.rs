@@ -168,7 +168,9 @@ pub fn render_samples() -> (tempfile::TempDir, String) {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    (out, String::from_utf8(output.stderr).unwrap())
+    let report =
+        String::from_utf8(output.stderr).unwrap() + &String::from_utf8(output.stdout).unwrap();
+    (out, report)
 }
 
 /// A child process, killed when dropped (also when a test fails, so no

@@ -5,12 +5,15 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use letterpress::model::{Date, MarkdownOptions};
+use letterpress::sandbox::Sandbox;
 use letterpress::typeset::{FilePool, Typesetter};
 use letterpress::wording::markdown;
 
 /// The repository's files, shared by every layout in a test process.
-static FILES: LazyLock<FilePool> =
-    LazyLock::new(|| FilePool::new(Path::new(env!("CARGO_MANIFEST_DIR")), |_| None));
+static FILES: LazyLock<FilePool> = LazyLock::new(|| {
+    let repository = Sandbox::new(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    FilePool::new(&repository, |_| None)
+});
 
 /// Lays out converted Markdown on its own page and returns the page text.
 pub fn layout_markdown(markdown: &str) -> Result<String, String> {

@@ -8,6 +8,8 @@ mod layout;
 mod bad_input;
 mod batch;
 mod commonmark;
+mod gate;
+mod hardening;
 mod injection;
 mod pdf_quality;
 mod project;

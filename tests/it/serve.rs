@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost:{port}\r\n\r\n").unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let head_end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
@@ -78,7 +78,7 @@ struct Events {
 impl Events {
     fn open(port: u16, path: &str) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").unwrap();
         Events { stream, seen: String::new() }
     }
 
@@ -560,4 +560,122 @@ impl Browser {
         println!("screenshot: {}", path.display());
         path
     }
+}
+
+/// The status line and headers, and the body, of one raw request.
+fn raw(port: u16, request: &str) -> (String, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let head_end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..head_end]).into_owned();
+    (head, response.get(head_end + 4..).unwrap_or_default().to_vec())
+}
+
+#[test]
+fn only_the_previews_own_host_is_answered_and_head_is_like_get() {
+    let project = project_copy();
+    let server = Server::start(project.path(), "letters/cafcass-greater-london.toml");
+    let port = server.port;
+    for host in [
+        "Host: evil.example\r\n".to_owned(),
+        format!("Host: evil.example:{port}\r\n"),
+        String::new(),
+    ] {
+        let (head, _) = raw(port, &format!("GET /letter.pdf HTTP/1.1\r\n{host}\r\n"));
+        assert!(head.starts_with("HTTP/1.1 421"), "{host:?}: {head}");
+    }
+    let (head, body) = raw(port, &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(!head.to_ascii_lowercase().contains("access-control"), "{head}");
+    assert!(!body.is_empty());
+    let (head, body) = raw(port, &format!("HEAD / HTTP/1.1\r\nHost: [::1]:{port}\r\n\r\n"));
+    assert!(head.starts_with("HTTP/1.1 200") && head.contains("Content-Length:"), "{head}");
+    assert!(body.is_empty(), "HEAD has no body");
+    let (head, _) = raw(port, &format!("POST / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"));
+    assert!(head.starts_with("HTTP/1.1 405"), "{head}");
+}
+
+#[test]
+fn connections_are_capped_and_the_preview_keeps_answering() {
+    let project = project_copy();
+    let server = Server::start(project.path(), "letters/cafcass-greater-london.toml");
+    let port = server.port;
+    // Idle connections that never send a request.
+    let idle: Vec<TcpStream> =
+        (0..200).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", server._process.0.id())) {
+        let threads = tasks.count();
+        assert!(threads < 100, "{threads} threads for 200 idle connections");
+    }
+    let request = format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
+    let (head, _) = raw(port, &request);
+    assert!(head.starts_with("HTTP/1.1 503"), "past the cap: {head}");
+    drop(idle);
+    let started = Instant::now();
+    loop {
+        let (head, _) = raw(port, &request);
+        if head.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "still refused: {head}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn warnings_show_in_the_preview_and_the_folder_page_describes_each_letter() {
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    let demo = std::fs::read_to_string(letters.join("cafcass-greater-london.toml")).unwrap();
+    std::fs::write(
+        letters.join("warned.toml"),
+        demo.replacen("With a few exceptions", "<b>With</b> a few exceptions", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        letters.join("broken.toml"),
+        demo.replacen("overall = \"satisfactory\"", "overall = \"grand\"", 1),
+    )
+    .unwrap();
+    let server = Server::start(project.path(), "letters");
+    let port = server.port;
+
+    let list = html(port, "/");
+    assert!(list.contains("<table id=\"letters\">"), "{list}");
+    assert!(
+        list.contains("<td>Cafcass Greater London</td>") || list.contains("Greater London"),
+        "{list}"
+    );
+    assert!(list.contains("<td>2010-12-01</td>"), "{list}");
+    assert!(
+        list.contains("2 warnings"),
+        "the warned letter is marked (raw HTML opens and closes): {list}"
+    );
+    assert!(list.contains("<tr class=\"errors\">"), "the broken letter is marked: {list}");
+
+    let base = "/letter/warned";
+    html(port, &format!("{base}/"));
+    let mut events = Events::open(port, &format!("{base}/events"));
+    let state = events.next_change(&Value::Null, Duration::from_secs(20));
+    assert_eq!(state["error"], Value::Null, "{state}");
+    assert!(state["warnings"].as_str().is_some_and(|w| w.contains("raw HTML")), "{state}");
+    let page = html(port, &format!("{base}/"));
+    assert!(page.contains("<pre id=\"warnings\" role=\"status\">"), "{page}");
+
+    // A broken letter's PDF link says why there is none.
+    html(port, "/letter/broken/");
+    let mut broken = Events::open(port, "/letter/broken/events");
+    let state = broken.next_change(&Value::Null, Duration::from_secs(20));
+    assert!(state["error"].is_string(), "{state}");
+    let (status, body) = get(port, "/letter/broken/letter.pdf");
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body).contains("it has errors"));
+    // A good letter's PDF is downloaded under the name render gives it.
+    let (head, _) =
+        raw(port, &format!("HEAD {base}/letter.pdf HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"));
+    assert!(head.contains("filename=\""), "{head}");
 }

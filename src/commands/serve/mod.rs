@@ -33,7 +33,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -42,11 +42,16 @@ use std::time::Duration;
 use codespan_reporting::term::termcolor::Buffer;
 
 use super::watch::{Update, Waker, Watch, WatchError};
+use crate::diagnostic::FileProblems;
 use crate::project::{LettersError, Project, ProjectError, find_findings};
 use crate::render::LetterError;
 use crate::typeset::{PageImages, PagePng, PngCompression};
 
+mod folder;
+mod http;
 mod page;
+
+use http::Connections;
 
 use page::{letter_html, list_html};
 
@@ -64,8 +69,14 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 /// so a stalled client holds a thread for no longer.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The most a request's head may take; browsers send well under 2 KiB.
-const MAX_HEAD: u64 = 16 * 1024;
+/// The most connections served at once: a few tabs hold an event stream
+/// each and ask for a dozen images at a time; a flood of idle connections
+/// beyond this is answered 503 at once instead of taking a thread each.
+const MAX_CONNECTIONS: usize = 64;
+
+/// How long the accept loop waits after failing to accept (out of file
+/// descriptors, say) before trying again, rather than spinning.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// Why the preview could not start or go on.
 #[derive(Debug, thiserror::Error)]
@@ -84,13 +95,13 @@ pub enum ServeError {
 /// Serves a live preview of `target` (a finding file, or a folder of them)
 /// on `port` (a free one if `None` or 0), calling `on_ready` with the address
 /// once it listens, and `on_render` after each render with the letter's name
-/// and the error text, if any.
+/// and its warnings (empty if none) or its error.
 pub fn serve(
     project: impl Fn() -> Result<Project, ProjectError>,
     target: &Path,
     port: Option<u16>,
     on_ready: impl FnOnce(SocketAddr),
-    on_render: &mut dyn FnMut(&str, Result<(), &str>),
+    on_render: &mut dyn FnMut(&str, Result<&str, &str>),
 ) -> Result<(), ServeError> {
     let letters = if target.is_dir() {
         // Fail now, not on the first request, if the folder is unreadable.
@@ -112,8 +123,13 @@ pub fn serve(
         Letters::File(letter) => Some(letter.clone()),
         Letters::Folder(_) => None,
     };
+    // The folder page's summaries read the letters as the renders do;
+    // without a project there is nothing to summarise.
+    let files = project().ok().map(|project| project.files);
     let preview = Arc::new(Preview {
         letters,
+        files,
+        summaries: folder::Summaries::default(),
         state: Mutex::new(State {
             current,
             open: HashMap::new(),
@@ -124,11 +140,28 @@ pub fn serve(
         waker: watch.waker(),
     });
     let http = Arc::clone(&preview);
+    let connections = Arc::new(Connections::new(MAX_CONNECTIONS));
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
+        loop {
+            let stream = match listener.accept() {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    std::thread::sleep(ACCEPT_BACKOFF);
+                    continue;
+                }
+            };
+            let Some(entered) = connections.enter() else {
+                let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+                let _ = http::busy(stream);
+                continue;
+            };
             let http = Arc::clone(&http);
             // A failed answer is a browser that went away: nothing to do.
-            std::thread::spawn(move || http.handle(stream));
+            // A thread that cannot start drops the connection.
+            let _ = std::thread::Builder::new().spawn(move || {
+                let _entered = entered;
+                http.handle(stream, addr.port())
+            });
         }
     });
     on_ready(addr);
@@ -144,13 +177,30 @@ pub fn serve(
                     renderer
                         .prepare(&letter.path)
                         .and_then(|prepared| {
-                            renderer.lay_out(&prepared)?.pdf_and_pages(PAGE_IMAGES, &earlier)
+                            let document = renderer.lay_out(&prepared)?;
+                            let (pdf, pages) = document.pdf_and_pages(PAGE_IMAGES, &earlier)?;
+                            let mut warnings = problems_text(&prepared.warnings);
+                            if let Some(warning) = renderer.page_warning(document.page_count()) {
+                                warnings.push_str(&format!("warning: {warning}\n"));
+                            }
+                            let named = renderer.destination(
+                                &letter.path,
+                                &prepared.finding,
+                                crate::output::Place::Given(None),
+                            );
+                            let file_name = named.ok().and_then(|named| {
+                                Some(named.path.file_name()?.to_string_lossy().into_owned())
+                            });
+                            Ok(Good { pdf, pages, warnings, file_name })
                         })
                         .map_err(|err| error_text(&err))
                 }
                 Update::Broken(message) => Err(format!("error: {message}")),
             };
-            on_render(&letter.label, result.as_ref().map(|_| ()).map_err(String::as_str));
+            on_render(
+                &letter.label,
+                result.as_ref().map(|good| good.warnings.as_str()).map_err(String::as_str),
+            );
             preview.publish(&letter, result);
         }
     };
@@ -255,6 +305,18 @@ pub(super) struct Shown {
     pub(super) good: Option<Rendered>,
     /// Why the letter cannot be rendered now.
     pub(super) error: Option<String>,
+    /// What the last good render warned about (empty: nothing).
+    pub(super) warnings: String,
+}
+
+/// A render that gave a PDF: what [`Preview::publish`] shows.
+struct Good {
+    pdf: Vec<u8>,
+    pages: Vec<PagePng>,
+    /// The letter's warnings as the terminal shows them, without colour.
+    warnings: String,
+    /// The name `render` would give its PDF.
+    file_name: Option<String>,
 }
 
 /// A good render of a letter.
@@ -265,6 +327,8 @@ pub(super) struct Rendered {
     pub(super) number: u64,
     pub(super) pdf: Arc<[u8]>,
     pub(super) pages: Vec<Page>,
+    /// The name the PDF is downloaded under: the one `render` gives it.
+    pub(super) file_name: String,
 }
 
 /// A page image of a good render.
@@ -293,6 +357,9 @@ struct State {
 /// The preview shared between the render loop and the HTTP threads.
 struct Preview {
     letters: Letters,
+    /// The project's files, for the folder page's summaries.
+    files: Option<crate::sandbox::Sandbox>,
+    summaries: folder::Summaries,
     state: Mutex<State>,
     /// Signalled after every render, for the event streams.
     changed: Condvar,
@@ -307,14 +374,14 @@ impl Preview {
     }
 
     /// Records a render of `letter` and tells its open pages.
-    fn publish(&self, letter: &Letter, result: Result<(Vec<u8>, Vec<PagePng>), String>) {
+    fn publish(&self, letter: &Letter, result: Result<Good, String>) {
         let mut state = self.state();
         state.renders += 1;
         let number = state.renders;
         let shown = state.shown.entry(letter.base.clone()).or_default();
         shown.version = number;
         match result {
-            Ok((pdf, pngs)) => {
+            Ok(Good { pdf, pages: pngs, warnings, file_name }) => {
                 let earlier = shown.good.as_ref().map_or(&[][..], |good| &good.pages[..]);
                 let pages = pngs
                     .into_iter()
@@ -323,8 +390,10 @@ impl Preview {
                         Page { since: same.map_or(number, |page| page.since), png }
                     })
                     .collect();
-                shown.good = Some(Rendered { number, pdf: pdf.into(), pages });
+                let file_name = file_name.unwrap_or_else(|| download_name(letter));
+                shown.good = Some(Rendered { number, pdf: pdf.into(), pages, file_name });
                 shown.error = None;
+                shown.warnings = warnings;
             }
             Err(text) => shown.error = Some(text),
         }
@@ -365,22 +434,43 @@ impl Preview {
         OpenPage { preview: self, base: letter.base.clone() }
     }
 
+    /// A letter's line on the folder page.
+    fn row<'a>(&self, letter: &'a Letter) -> page::Row<'a> {
+        let summary = self.files.as_ref().map(|files| self.summaries.of(files, &letter.path));
+        let state = self.state();
+        let shown = state.shown.get(&letter.base);
+        page::Row {
+            letter,
+            summary,
+            pages: shown.and_then(|s| s.good.as_ref()).map(|good| good.pages.len()),
+            failing: shown.is_some_and(|s| s.error.is_some()),
+        }
+    }
+
     /// The last good render of `letter`, if any.
     fn good(&self, letter: &Letter) -> Option<Rendered> {
         self.state().shown.get(&letter.base)?.good.clone()
     }
 
-    /// Answers the one request of a connection.
-    fn handle(&self, mut request: TcpStream) -> std::io::Result<()> {
-        request.set_read_timeout(Some(IO_TIMEOUT))?;
-        request.set_write_timeout(Some(IO_TIMEOUT))?;
-        let Some(url) = read_request(&request)? else { return not_found(request) };
-        let path = url.split(['?', '#']).next().unwrap_or_default();
-        let Some(route) = self.letters.route(path) else { return not_found(request) };
+    /// Answers the one request of a connection to the preview on `port`.
+    fn handle(&self, mut stream: TcpStream, port: u16) -> std::io::Result<()> {
+        stream.set_read_timeout(Some(IO_TIMEOUT))?;
+        stream.set_write_timeout(Some(IO_TIMEOUT))?;
+        let request = match http::read_request(&stream, port)? {
+            Ok(request) => request,
+            Err(refusal) => return http::refuse(stream, refusal),
+        };
+        let path = request.url.split(['?', '#']).next().unwrap_or_default();
+        let Some(route) = self.letters.route(path) else {
+            return http::not_found(stream, &request, "");
+        };
+        const HTML: &str = "text/html; charset=utf-8";
         let (letter, part) = match route {
             Route::List(letters) => {
-                let html = list_html(&letters);
-                return respond(request, "text/html; charset=utf-8", html.into_bytes().into());
+                let rows: Vec<page::Row<'_>> =
+                    letters.iter().map(|letter| self.row(letter)).collect();
+                let html = list_html(&rows);
+                return http::respond(stream, &request, HTML, "", html.as_bytes());
             }
             Route::Letter(letter, part) => (letter, part),
         };
@@ -392,22 +482,39 @@ impl Preview {
                     let state = self.state();
                     letter_html(&letter, state.shown.get(&letter.base), folder)
                 };
-                respond(request, "text/html; charset=utf-8", html.into_bytes().into())
+                http::respond(stream, &request, HTML, "", html.as_bytes())
             }
             Part::Pdf => match self.good(&letter) {
-                Some(rendered) => respond(request, "application/pdf", rendered.pdf),
-                None => not_found(request),
+                Some(rendered) => {
+                    let name = header_safe(&rendered.file_name);
+                    let disposition =
+                        format!("Content-Disposition: inline; filename=\"{name}\"\r\n");
+                    http::respond(stream, &request, "application/pdf", &disposition, &rendered.pdf)
+                }
+                None => {
+                    let failing =
+                        self.state().shown.get(&letter.base).is_some_and(|s| s.error.is_some());
+                    let why = if failing {
+                        "This letter has no PDF: it has errors. Open its page to see them."
+                    } else {
+                        "This letter has not been rendered yet. Open its page first."
+                    };
+                    http::not_found(stream, &request, why)
+                }
             },
             Part::Image(number) => {
                 let page = self
                     .good(&letter)
                     .and_then(|rendered| rendered.pages.get(number.checked_sub(1)?).cloned());
                 match page {
-                    Some(page) => respond(request, "image/png", page.png.png),
-                    None => not_found(request),
+                    Some(page) => http::respond(stream, &request, "image/png", "", &page.png.png),
+                    None => http::not_found(stream, &request, ""),
                 }
             }
-            Part::Events => self.stream_events(&mut request, &letter),
+            Part::Events if request.head_only => {
+                http::respond(stream, &request, "text/event-stream", "", b"")
+            }
+            Part::Events => self.stream_events(&mut stream, &letter),
         }
     }
 
@@ -460,47 +567,6 @@ impl Drop for OpenPage<'_> {
     }
 }
 
-/// The URL of a GET request, read from its head; `None` for any other
-/// method or a malformed or oversized head.
-fn read_request(stream: &TcpStream) -> std::io::Result<Option<String>> {
-    let mut head = BufReader::new(stream.take(MAX_HEAD));
-    let mut line = String::new();
-    head.read_line(&mut line)?;
-    let mut words = line.split_whitespace();
-    let url = match (words.next(), words.next(), words.next()) {
-        (Some("GET"), Some(url), Some(version)) if version.starts_with("HTTP/1.") => url.to_owned(),
-        _ => return Ok(None),
-    };
-    // The headers say nothing the answer depends on; read them to the blank
-    // line, so closing the connection never cuts the answer short.
-    loop {
-        line.clear();
-        if head.read_line(&mut line)? == 0 {
-            return Ok(None);
-        }
-        if line.trim_end().is_empty() {
-            return Ok(Some(url));
-        }
-    }
-}
-
-fn respond(mut request: TcpStream, content_type: &str, body: Arc<[u8]>) -> std::io::Result<()> {
-    // Pages change on every render; images and PDFs are told apart by URL.
-    let cache =
-        if content_type.starts_with("text/html") { "Cache-Control: no-store\r\n" } else { "" };
-    write!(
-        request,
-        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{cache}\
-         Connection: close\r\n\r\n",
-        body.len()
-    )?;
-    request.write_all(&body)
-}
-
-fn not_found(mut request: TcpStream) -> std::io::Result<()> {
-    request.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-}
-
 /// The state a letter's page script applies: the last good render (null
 /// before the first), each page's version, and the error.
 fn state_json(shown: &Shown) -> String {
@@ -509,6 +575,7 @@ fn state_json(shown: &Shown) -> String {
         "render": shown.good.as_ref().map(|good| good.number),
         "pages": pages,
         "error": shown.error,
+        "warnings": (!shown.warnings.is_empty()).then_some(&shown.warnings),
     })
     .to_string()
 }
@@ -520,6 +587,35 @@ fn error_text(err: &LetterError) -> String {
         Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
         Err(_) => format!("error: {err}"),
     }
+}
+
+/// A letter's warnings as the terminal shows them, without colour; empty
+/// when there are none.
+fn problems_text(problems: &FileProblems) -> String {
+    if problems.problems.is_empty() {
+        return String::new();
+    }
+    let mut buffer = Buffer::no_color();
+    match problems.emit(&mut buffer) {
+        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+        Err(_) => format!("{problems}\n"),
+    }
+}
+
+/// The file name a downloaded PDF gets when its own cannot be told: the
+/// finding file's, as `.pdf`.
+fn download_name(letter: &Letter) -> String {
+    let stem = letter.path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    format!("{stem}.pdf")
+}
+
+/// `name` in plain ASCII, so no header can be broken by what it holds.
+fn header_safe(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .collect();
+    if safe.trim_matches(['_', '.']).is_empty() { "letter.pdf".to_owned() } else { safe }
 }
 
 /// A letter's name as one URL path segment: every byte but ASCII letters,
@@ -551,7 +647,7 @@ mod tests {
 
     #[test]
     fn state_is_one_line_of_json() {
-        let shown = Shown { version: 3, good: None, error: Some("a\nb".into()) };
+        let shown = Shown { version: 3, error: Some("a\nb".into()), ..Shown::default() };
         let json = state_json(&shown);
         assert!(!json.contains('\n'), "{json}");
         assert!(json.contains(r#""error":"a\nb""#) && json.contains(r#""render":null"#), "{json}");

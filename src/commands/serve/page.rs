@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::folder::Summary;
 use super::{Letter, Shown};
 
 const STYLE: &str = "body{background:#e8e8e8;font-family:sans-serif;margin:0;padding:1rem}\
@@ -12,7 +13,12 @@ const STYLE: &str = "body{background:#e8e8e8;font-family:sans-serif;margin:0;pad
     box-shadow:0 1px 4px #0004}\
     #error{box-sizing:border-box;position:sticky;top:0;z-index:1;background:#fff3f3;border:1px solid #c00;\
     padding:1rem;max-width:900px;margin:0 auto 1rem;white-space:pre-wrap}\
-    #error:not([hidden])~main{opacity:.35}li{margin:.4rem 0}";
+    #error:not([hidden])~main{opacity:.35}li{margin:.4rem 0}\
+    table{margin:0 auto;max-width:900px;width:100%;border-collapse:collapse;background:white}\
+    th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #ccc}\
+    tr.errors td:last-child{color:#c00;font-weight:bold}tr.warnings td:last-child{color:#960}\
+    #warnings{box-sizing:border-box;background:#fffbe6;border:1px solid #b80;padding:1rem;\
+    max-width:900px;margin:0 auto 1rem;white-space:pre-wrap}";
 
 /// Swaps in new page images once they have decoded, so the pages never
 /// blank or change height and the scroll position holds; a late answer to an
@@ -24,6 +30,9 @@ function show(state) {
   const error = document.getElementById("error");
   error.textContent = state.error ?? "";
   error.hidden = state.error === null;
+  const warnings = document.getElementById("warnings");
+  warnings.textContent = state.warnings ?? "";
+  warnings.hidden = state.warnings === null || state.error !== null;
   document.getElementById("waiting").hidden = true;
   if (state.render === null || String(state.render) === root.dataset.render) return;
   const urls = state.pages.map((version, i) => `${base}/page/${i + 1}.png?v=${version}`);
@@ -68,6 +77,8 @@ fn html_head(html: &mut String, title: &str, render: Option<u64>) {
 pub(super) fn letter_html(letter: &Letter, shown: Option<&Shown>, in_folder: bool) -> String {
     let good = shown.and_then(|shown| shown.good.as_ref());
     let error = shown.and_then(|shown| shown.error.as_deref());
+    let warnings =
+        shown.map(|shown| shown.warnings.as_str()).filter(|w| !w.is_empty() && error.is_none());
     let mut html = String::new();
     html_head(&mut html, &letter.label, good.map(|good| good.number));
     let base = &letter.base;
@@ -82,10 +93,13 @@ pub(super) fn letter_html(letter: &Letter, shown: Option<&Shown>, in_folder: boo
     }
     let _ = write!(
         html,
-        "</header><p id=\"waiting\"{}>Rendering…</p><pre id=\"error\"{}>{}</pre><main id=\"pages\">",
+        "</header><p id=\"waiting\"{}>Rendering…</p><pre id=\"error\"{}>{}</pre>\
+         <pre id=\"warnings\" role=\"status\"{}>{}</pre><main id=\"pages\">",
         if shown.is_some() { " hidden" } else { "" },
         if error.is_some() { "" } else { " hidden" },
-        escape_html(error.unwrap_or_default())
+        escape_html(error.unwrap_or_default()),
+        if warnings.is_some() { "" } else { " hidden" },
+        escape_html(warnings.unwrap_or_default())
     );
     for (i, page) in good.iter().flat_map(|good| good.pages.iter().enumerate()) {
         let (n, since) = (i + 1, page.since);
@@ -99,23 +113,66 @@ pub(super) fn letter_html(letter: &Letter, shown: Option<&Shown>, in_folder: boo
     html
 }
 
-/// A folder's page: its letters, to pick one.
-pub(super) fn list_html(letters: &[Letter]) -> String {
+/// One letter on the folder page.
+pub(super) struct Row<'a> {
+    pub(super) letter: &'a Letter,
+    /// What its finding file says, when the project could be read.
+    pub(super) summary: Option<Summary>,
+    /// Its page count, once it has been rendered in this preview.
+    pub(super) pages: Option<usize>,
+    /// Whether its last render in this preview failed.
+    pub(super) failing: bool,
+}
+
+/// A folder's page: its letters in a table, to pick one.
+pub(super) fn list_html(rows: &[Row<'_>]) -> String {
     let mut html = String::new();
     html_head(&mut html, "Letters", None);
-    html.push_str("<header><strong>Letters</strong></header><ul id=\"letters\">");
-    for letter in letters {
+    html.push_str("<header><strong>Letters</strong></header>");
+    if rows.is_empty() {
+        html.push_str(
+            "<p>No finding files (<code>*.toml</code>) in this folder yet.</p></body></html>",
+        );
+        return html;
+    }
+    html.push_str(
+        "<table id=\"letters\"><thead><tr><th>Letter</th><th>Service area</th><th>Date</th>\
+         <th>Status</th><th>Language</th><th>Pages</th><th>Problems</th></tr></thead><tbody>",
+    );
+    for row in rows {
+        let summary = row.summary.clone().unwrap_or_default();
+        let problems = match (summary.errors, summary.warnings) {
+            _ if row.failing && summary.errors == 0 => "does not render".to_owned(),
+            (0, 0) => "none".to_owned(),
+            (errors, warnings) => [(errors, "error"), (warnings, "warning")]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}{}", if *n == 1 { "" } else { "s" }))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let class = if summary.errors > 0 || row.failing {
+            " class=\"errors\""
+        } else if summary.warnings > 0 {
+            " class=\"warnings\""
+        } else {
+            ""
+        };
         let _ = write!(
             html,
-            "<li><a href=\"{}/\">{}</a></li>",
-            letter.base,
-            escape_html(&letter.label)
+            "<tr{class}><td><a href=\"{}/\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td></tr>",
+            row.letter.base,
+            escape_html(&row.letter.label),
+            escape_html(&summary.service_area),
+            escape_html(&summary.date),
+            escape_html(&summary.status),
+            escape_html(&summary.language),
+            row.pages.map_or_else(|| "–".to_owned(), |n| n.to_string()),
+            problems,
         );
     }
-    if letters.is_empty() {
-        html.push_str("<li>No finding files (<code>*.toml</code>) in this folder yet.</li>");
-    }
-    html.push_str("</ul></body></html>");
+    html.push_str("</tbody></table></body></html>");
     html
 }
 
@@ -153,13 +210,21 @@ mod tests {
         let html = letter_html(&letter("", "a.toml"), Some(&shown), false);
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt; &amp; &quot;"));
         assert!(!html.contains("<script>x"));
+        let shown = Shown { warnings: "<b>warning</b>".into(), ..Shown::default() };
+        let html = letter_html(&letter("", "a.toml"), Some(&shown), false);
+        assert!(html.contains("&lt;b&gt;warning&lt;/b&gt;"), "{html}");
     }
 
     #[test]
     fn letter_pages_link_every_image_with_a_cache_buster() {
         let page = |since| Page { png: PagePng { key: 0, png: Arc::from([]) }, since };
-        let good = Rendered { number: 7, pdf: Arc::from([]), pages: vec![page(7), page(3)] };
-        let shown = Shown { version: 7, good: Some(good), error: None };
+        let good = Rendered {
+            number: 7,
+            pdf: Arc::from([]),
+            pages: vec![page(7), page(3)],
+            file_name: "a.pdf".into(),
+        };
+        let shown = Shown { version: 7, good: Some(good), ..Shown::default() };
         let html = letter_html(&letter("/letter/a", "a.toml"), Some(&shown), true);
         assert!(html.contains("src=\"/letter/a/page/1.png?v=7\""));
         assert!(html.contains("src=\"/letter/a/page/2.png?v=3\""));
@@ -170,10 +235,17 @@ mod tests {
 
     #[test]
     fn folder_lists_escape_names_and_encode_links() {
-        let html = list_html(&[letter(
+        let letter = letter(
             &format!("/letter/{}", percent_encode("<b>\"x\" & 'y'/z")),
             "<b>\"x\" & 'y'/z.toml",
-        )]);
+        );
+        let summary =
+            Summary { service_area: "<i>North</i>".into(), warnings: 2, ..Summary::default() };
+        let row = Row { letter: &letter, summary: Some(summary), pages: Some(3), failing: false };
+        let html = list_html(&[row]);
+        assert!(html.contains("&lt;i&gt;North&lt;/i&gt;"), "{html}");
+        assert!(html.contains("<tr class=\"warnings\">") && html.contains("2 warnings"), "{html}");
+        assert!(html.contains("<td>3</td>"), "{html}");
         assert!(html.contains("href=\"/letter/%3Cb%3E%22x%22%20%26%20%27y%27%2Fz/\""), "{html}");
         assert!(html.contains("&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;/z.toml"));
     }
