@@ -10,17 +10,23 @@
 //! - `reader`: syntax, then each section on its own, with stand-ins for
 //!   fields already reported so the next mistake is found too;
 //! - `rules`: the checks across fields, and warnings;
-//! - `messages`: toml's and serde's words made plain, with hints;
+//! - `syntax`: toml's syntax errors in words an inspector knows, each with
+//!   the line written as it should be; `dates`: dates as people write them,
+//!   for those hints; `encoding`: a file not saved as UTF-8;
+//! - `messages`: serde's words made plain, with hints;
 //! - `spans`: where a field was written;
 //! - `placeholders`, `translation`, `postal`: the scaffold's `TODO`, a
 //!   bilingual letter's two versions, the address block.
 
+mod dates;
+mod encoding;
 mod messages;
 mod placeholders;
 mod postal;
 mod reader;
 mod rules;
 mod spans;
+mod syntax;
 pub mod translation;
 
 use std::ops::Range;
@@ -72,10 +78,10 @@ pub fn check(path: &Path, text: String, prose: ProseCheck<'_>) -> (Option<Findin
     reader::read(path, text, Some(prose))
 }
 
-/// Reads a finding file's text, reporting a missing or unreadable file as a
-/// problem of that file.
+/// Reads a finding file's text, reporting a missing or unreadable file, or
+/// one not saved as UTF-8, as a problem of that file.
 pub fn read_text(path: &Path) -> Result<String, FileProblems> {
-    std::fs::read_to_string(path).map_err(|err| FileProblems {
+    let bytes = std::fs::read(path).map_err(|err| FileProblems {
         path: path.to_path_buf(),
         text: String::new(),
         problems: vec![Problem::error(
@@ -83,7 +89,8 @@ pub fn read_text(path: &Path) -> Result<String, FileProblems> {
             format!("cannot read the finding file {}: {err}", path.display()),
             None,
         )],
-    })
+    })?;
+    encoding::decode(path, bytes)
 }
 
 #[cfg(test)]
