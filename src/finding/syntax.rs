@@ -47,7 +47,7 @@ const CURLY_DOUBLE: &[char] = &['“', '”', '„', '‟', '«', '»'];
 const CURLY_SINGLE: &[char] = &['‘', '’', '‚', '‛'];
 
 /// The plain-words problems for toml's syntax errors in `text`, one per line.
-pub fn problems(text: &str, errors: &[toml::de::Error]) -> Vec<Problem> {
+pub(super) fn problems(text: &str, errors: &[toml::de::Error]) -> Vec<Problem> {
     let first = errors.iter().filter_map(|e| e.span()).map(|s| s.start).min();
     let Some(first) = first.or(errors.first().map(|_| 0)) else { return Vec::new() };
     let mut problems = Vec::new();

@@ -300,7 +300,9 @@ impl<'a> Writer<'a> {
             }
             Tag::CodeBlock(CodeBlockKind::Indented) => {
                 // Indenting prose (to tidy the file) never makes it code:
-                // the text is read again as prose at its end.
+                // the text is read again as prose at its end; a list right
+                // under it interrupts it as it would a paragraph.
+                self.paragraph = Some(range);
                 self.begin_block();
                 self.code = Some(String::new());
                 self.indented = Some(Vec::new());

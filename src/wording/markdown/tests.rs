@@ -103,6 +103,7 @@ fn a_list_or_heading_in_the_middle_of_a_paragraph_is_warned_about() {
     assert!(warned("Inspectors met:\n- managers\n- staff").is_empty());
     assert!(warned("- a\n  - b").is_empty());
     assert!(warned("# Heading\n\ntext").is_empty());
+    assert_eq!(warned("    The service had reviewed\n* cases.").len(), 1, "after indented prose");
     let at = remarks("The service had\n- reviewed")[0].range.clone();
     assert_eq!(at, 16..17);
 }
