@@ -178,7 +178,7 @@ pub enum Command {
     New {
         /// Where to create it, inside the project; `.toml` is added if missing.
         path: PathBuf,
-        /// How many areas for improvement to write a [[area]] table for.
+        /// How many areas for improvement to write a table for.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=50))]
         areas: u16,
         /// The wording template the letter names (templates/NAME.typ.tera).
