@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use typst_pdf::PdfStandard;
 
+use crate::model::Language;
 use crate::render::Paper;
 
 /// Turns inspection findings (TOML + Markdown) into formal letters as PDF.
@@ -48,6 +49,13 @@ pub struct OutputArgs {
     /// Fail a letter that has warnings (as `check --deny-warnings` does).
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+fn parse_language(text: &str) -> Result<Language, String> {
+    Language::from_code(text).ok_or_else(|| {
+        let codes: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
+        format!("unknown language `{text}`; use {}", codes.join(" or "))
+    })
 }
 
 fn parse_pdf_standard(text: &str) -> Result<PdfStandard, String> {
@@ -165,12 +173,23 @@ pub enum Command {
     },
     /// Create a new finding file with every field, commented, to fill in.
     ///
-    /// Refuses to overwrite an existing file.
+    /// Dated today, with TODO for every judgement, timescale and visit date,
+    /// so `check` asks for each. Refuses to overwrite an existing file or to
+    /// write outside the project.
     ///
-    /// Example: letterpress new letters/north-east.toml
+    /// Example: letterpress new letters/north-east --areas 3
     New {
-        /// Where to create it.
+        /// Where to create it, inside the project; `.toml` is added if missing.
         path: PathBuf,
+        /// How many areas for improvement to write a table for.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=50))]
+        areas: u16,
+        /// The wording template the letter names (templates/NAME.typ.tera).
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
+        /// The language the letter is written in: en or cy.
+        #[arg(long, value_name = "CODE", value_parser = parse_language)]
+        language: Option<Language>,
     },
     /// Render every finding file under a folder, in parallel.
     ///
@@ -210,7 +229,14 @@ pub fn run(cli: Cli) -> ExitCode {
             clap_complete::generate(shell, &mut command, "letterpress", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::New { path } => project::new_finding(&path),
+        Command::New { path, areas, template, language } => {
+            let options = project::NewArgs {
+                areas: usize::from(areas),
+                template: template.as_deref(),
+                language: language.unwrap_or_default(),
+            };
+            project::new_finding(project, &path, &options)
+        }
         Command::Render { finding, output, emit_typst, png, output_args } => {
             letters::render(project, &finding, output.as_deref(), emit_typst, png, &output_args)
         }

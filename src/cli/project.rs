@@ -1,13 +1,14 @@
 //! The commands that make files for the user to edit: `init`, `new` and
 //! `templates --eject`. None of them ever replaces an existing file.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use super::failure::{CreateError, Failure};
 use crate::diagnostic::display_path;
+use crate::model::Language;
 use crate::output::OutputError;
-use crate::project::builtin;
+use crate::project::builtin::{self, ScaffoldOptions};
 
 pub(super) fn init(dir: &Path) -> Result<ExitCode, Failure> {
     let existing: Vec<String> = builtin::PROJECT_SKELETON
@@ -59,10 +60,100 @@ pub(super) fn templates(project: Option<&Path>, eject: Option<&str>) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn new_finding(path: &Path) -> Result<ExitCode, Failure> {
-    create_new(path, builtin::SCAFFOLD)?;
+/// What `new` was asked for beyond the path.
+pub(super) struct NewArgs<'a> {
+    /// How many `[[area]]` tables.
+    pub(super) areas: usize,
+    /// The wording template to name.
+    pub(super) template: Option<&'a str>,
+    /// The letter's language.
+    pub(super) language: Language,
+}
+
+pub(super) fn new_finding(
+    project: Option<&Path>,
+    path: &Path,
+    args: &NewArgs<'_>,
+) -> Result<ExitCode, Failure> {
+    // `letters/north` would be a file batch and check never look at.
+    let path = if path.extension().is_some_and(|e| e == "toml") {
+        path.to_path_buf()
+    } else {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".toml");
+        PathBuf::from(name)
+    };
+    // The folder may not exist yet: the project is the one holding the
+    // nearest folder that does.
+    let parent = path
+        .ancestors()
+        .skip(1)
+        .find(|a| a.as_os_str().is_empty() || a.is_dir())
+        .unwrap_or(Path::new(""));
+    let existing = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    // The project one is working in; outside any, the one the path is in.
+    let project = super::project_for(project, Path::new("."))
+        .or_else(|_| super::project_for(project, existing))?;
+    let outside = || {
+        Failure::Refused(format!(
+            "{} is outside the project {}; create finding files inside it, in letters/",
+            path.display(),
+            project.root.display()
+        ))
+    };
+    let rest = path.strip_prefix(parent).map_err(|_| outside())?;
+    let inside = std::fs::canonicalize(existing).is_ok_and(|dir| dir.starts_with(&project.root))
+        && rest.components().all(|c| matches!(c, Component::Normal(_)));
+    if !inside {
+        return Err(outside());
+    }
+    if let Some(name) = args.template {
+        known_template(&project.root, name, args.language)?;
+    }
+    let now = crate::wording::locale::now_utc();
+    let today = crate::wording::locale::parse_iso_date(&now[..10])
+        .ok_or_else(|| Failure::Refused(format!("the clock gives no date: {now}")))?;
+    let options = ScaffoldOptions {
+        today,
+        areas: args.areas,
+        template: args.template,
+        language: args.language,
+    };
+    create_new(&path, &builtin::scaffold(&options))?;
     eprintln!("created {}; fill in the TODOs, then run: letterpress check {0}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a template the project does not have in the letter's language.
+fn known_template(root: &Path, name: &str, language: Language) -> Result<(), Failure> {
+    let file = |name: &str, language: Language| match language {
+        Language::English => format!("templates/{name}.typ.tera"),
+        other => format!("templates/{name}.{}.typ.tera", other.code()),
+    };
+    let exists = |path: &str| builtin::template(path).is_some() || root.join(path).is_file();
+    if exists(&file(name, language)) {
+        return Ok(());
+    }
+    let mut names: Vec<String> = builtin::TEMPLATES
+        .iter()
+        .map(|f| f.path.to_owned())
+        .chain(
+            std::fs::read_dir(root.join("templates"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| format!("templates/{}", e.file_name().to_string_lossy())),
+        )
+        .filter_map(|p| Some(p.strip_prefix("templates/")?.strip_suffix(".typ.tera")?.to_owned()))
+        .filter(|n| !n.contains('.') && exists(&file(n, language)))
+        .collect();
+    names.sort();
+    names.dedup();
+    Err(Failure::Refused(format!(
+        "no template `{name}` in {}; available: {}",
+        language.name(),
+        names.join(", ")
+    )))
 }
 
 /// Writes a new file, creating its folder; never replaces an existing file,

@@ -10,11 +10,16 @@
 //! - `reader`: syntax, then each section on its own, with stand-ins for
 //!   fields already reported so the next mistake is found too;
 //! - `rules`: the checks across fields, and warnings;
-//! - `messages`: toml's and serde's words made plain, with hints;
+//! - `syntax`: toml's syntax errors in words an inspector knows, each with
+//!   the line written as it should be; `dates`: dates as people write them,
+//!   for those hints; `encoding`: a file not saved as UTF-8;
+//! - `messages`: serde's words made plain, with hints;
 //! - `spans`: where a field was written;
 //! - `placeholders`, `translation`, `postal`: the scaffold's `TODO`, a
 //!   bilingual letter's two versions, the address block.
 
+mod dates;
+mod encoding;
 mod limits;
 mod messages;
 mod placeholders;
@@ -22,6 +27,7 @@ mod postal;
 mod reader;
 mod rules;
 mod spans;
+mod syntax;
 pub mod translation;
 
 use std::ops::Range;
@@ -95,14 +101,16 @@ pub fn field_span(text: &str, name: &str) -> Option<Range<usize>> {
 }
 
 /// Reads a finding file's text through the project's one door, reporting a
-/// missing, unreadable, oversized or outside file as a problem of that file
-/// (its contents, never read, are not shown).
+/// missing, unreadable, oversized or outside file (its contents, never read,
+/// are not shown), or one not saved as UTF-8, as a problem of that file.
 pub fn read_text(files: &Sandbox, path: &Path) -> Result<String, FileProblems> {
-    files.read_text(path, Kind::Finding).map_err(|err| FileProblems {
-        path: crate::diagnostic::display_path(path),
+    let shown = crate::diagnostic::display_path(path);
+    let bytes = files.read(path, Kind::Finding).map_err(|err| FileProblems {
+        path: shown.clone(),
         text: String::new(),
         problems: vec![Problem::error(None, err.to_string(), None)],
-    })
+    })?;
+    encoding::decode(&shown, bytes)
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ pub(super) fn read(
 ) -> (Option<Finding>, FileProblems) {
     let (finding, mut problems) = {
         let (table, syntax) = toml::de::DeTable::parse_recoverable(&text);
-        let mut problems: Vec<Problem> = syntax.iter().map(problem_from_toml).collect();
+        let mut problems = super::syntax::problems(&text, &syntax);
         let finding = if problems.is_empty() { read_sections(table, &mut problems) } else { None };
         if let Some(finding) = &finding {
             let spans = SpanIndex::new(&text);
@@ -234,11 +234,14 @@ fn read_sections(
                     areas.into_iter().collect()
                 }
                 _ => {
-                    problems.push(Problem::error(
-                        Some("area".into()),
-                        "expected [[area]] tables",
-                        Some(span),
-                    ));
+                    problems.push(
+                        Problem::error(
+                            Some("area".into()),
+                            "each area starts with [[area]], two brackets on each side",
+                            Some(span),
+                        )
+                        .with_hint("write [[area]] on the line above each area's fields"),
+                    );
                     None
                 }
             }

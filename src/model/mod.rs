@@ -144,7 +144,11 @@ pub struct Area {
 }
 
 /// A progress judgement, best first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+///
+/// Read whatever its case ("Good", "GOOD"): the letter words a judgement
+/// itself ("Good progress has been made", "… judges that good progress"),
+/// so the case it was typed in could never show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Judgement {
     /// Outstanding progress.
@@ -170,6 +174,26 @@ impl Judgement {
             Judgement::Satisfactory => "satisfactory",
             Judgement::Inadequate => "inadequate",
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Judgement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Word;
+        impl serde::de::Visitor<'_> for Word {
+            type Value = Judgement;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a judgement")
+            }
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<Judgement, E> {
+                const WORDS: &[&str] = &["outstanding", "good", "satisfactory", "inadequate"];
+                Judgement::ALL
+                    .into_iter()
+                    .find(|j| j.as_str().eq_ignore_ascii_case(word))
+                    .ok_or_else(|| E::unknown_variant(word, WORDS))
+            }
+        }
+        deserializer.deserialize_str(Word)
     }
 }
 
@@ -204,6 +228,8 @@ pub enum TimeUnit {
     Months,
 }
 
+/// Read whatever its case ("Within 6 Months"): the letter words the
+/// timescale itself from the count and the unit.
 impl TryFrom<String> for Timescale {
     type Error = String;
 
@@ -213,7 +239,8 @@ impl TryFrom<String> for Timescale {
                 "invalid timescale `{text}`, expected \"immediately\" or \"within N months\" (or weeks)"
             )
         };
-        let words: Vec<&str> = text.split_whitespace().collect();
+        let lower = text.to_lowercase();
+        let words: Vec<&str> = lower.split_whitespace().collect();
         match words.as_slice() {
             ["immediately"] => Ok(Timescale::Immediately),
             ["within", count, unit] => {

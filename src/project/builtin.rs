@@ -6,6 +6,8 @@
 //! `templates/` folder (as zola themes are overridden). `init` writes the
 //! project skeleton from here too.
 
+use crate::model::{Date, Language};
+
 /// A file a project gets unless it has its own.
 #[derive(Debug, Clone, Copy)]
 pub struct BuiltinFile {
@@ -36,8 +38,53 @@ pub const TEMPLATES: &[BuiltinFile] = &[
 /// A complete, valid finding file: the example letter of a new project.
 pub const EXAMPLE_LETTER: &str = include_str!("skeleton/example.toml");
 
-/// A commented finding file with every field, for `letterpress new`.
-pub const SCAFFOLD: &str = include_str!("skeleton/scaffold.toml");
+/// A commented finding file with every field, for `letterpress new`: every
+/// choice nobody has made yet is `TODO`, so `check` asks for it and a final
+/// letter can never go out with a judgement nobody chose.
+const SCAFFOLD: &str = include_str!("skeleton/scaffold.toml");
+
+/// What `letterpress new` fills in beyond the placeholders.
+#[derive(Debug, Clone, Copy)]
+pub struct ScaffoldOptions<'a> {
+    /// The letter's date: the day the file is made.
+    pub today: Date,
+    /// How many `[[area]]` tables to write.
+    pub areas: usize,
+    /// The wording template to name, if not the project's default.
+    pub template: Option<&'a str>,
+    /// The language the letter is written in.
+    pub language: Language,
+}
+
+/// The scaffold of a new finding file.
+pub fn scaffold(options: &ScaffoldOptions<'_>) -> String {
+    let first_area = SCAFFOLD.find("\n[[area]]").map_or(SCAFFOLD.len(), |i| i + 1);
+    let (head, area) = SCAFFOLD.split_at(first_area);
+    let mut text = String::with_capacity(SCAFFOLD.len() + area.len() * options.areas);
+    for line in head.split_inclusive('\n') {
+        // The line's own comment, after the value (or after the commented-out value).
+        let comment = line.rfind("  #").map_or("\n", |i| line[i..].trim_start());
+        let set = |value: String| format!("{value:<34}{comment}");
+        let english = options.language == Language::English;
+        match (line.split(" = ").next(), options.template) {
+            (Some("date"), _) => text.push_str(&set(format!("date = {}", options.today))),
+            (Some("# template"), Some(name)) => {
+                text.push_str(&set(format!("template = \"{name}\"")))
+            }
+            (Some("# language"), _) if !english => {
+                text.push_str(&set(format!("language = \"{}\"", options.language.code())));
+            }
+            _ => text.push_str(line),
+        }
+    }
+    for i in 0..options.areas {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(area);
+    }
+    text
+}
 
 /// What `letterpress init` writes into a new project.
 pub const PROJECT_SKELETON: &[BuiltinFile] = &[
@@ -52,4 +99,39 @@ pub const PROJECT_SKELETON: &[BuiltinFile] = &[
 /// The built-in template at `path` (relative to the project root).
 pub fn template(path: &str) -> Option<&'static BuiltinFile> {
     TEMPLATES.iter().find(|file| file.path == path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scaffold_with(areas: usize, template: Option<&str>, language: Language) -> String {
+        let today = Date { year: 2026, month: 12, day: 2 };
+        scaffold(&ScaffoldOptions { today, areas, template, language })
+    }
+
+    #[test]
+    fn the_scaffold_is_dated_today_and_chooses_no_judgement() {
+        let text = scaffold_with(1, None, Language::English);
+        toml::de::DeTable::parse(&text).unwrap();
+        assert!(text.contains("\ndate = 2026-12-02   "), "{text}");
+        assert!(text.contains("\noverall = \"TODO\"   "), "{text}");
+        assert!(text.contains("judgement = \"TODO\""));
+        assert!(text.contains("timescale = \"TODO\""));
+        assert!(text.contains("status = \"draft\""));
+        for word in ["satisfactory\"", "\"good\"", "\"immediately\""] {
+            assert!(!text.contains(&format!("= {word}")), "pre-filled {word}");
+        }
+        assert!(text.contains("# template = "), "no template named");
+        assert!(text.contains("# language = "), "English by default");
+    }
+
+    #[test]
+    fn areas_template_and_language_are_written_when_asked() {
+        let text = scaffold_with(3, Some("brief"), Language::Welsh);
+        assert_eq!(text.matches("\n[[area]]").count(), 3);
+        assert!(text.contains("\ntemplate = \"brief\"   "), "{text}");
+        assert!(text.contains("\nlanguage = \"cy\"   "), "{text}");
+        toml::de::DeTable::parse(&text).unwrap();
+    }
 }

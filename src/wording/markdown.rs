@@ -33,6 +33,10 @@ use crate::model::MarkdownOptions;
 /// of failing the compile.
 const MAX_NESTING: usize = 16;
 
+/// How many times text indented inside indented text is read again as
+/// prose; deeper indentation is printed as plain text.
+const MAX_INDENTED: usize = 8;
+
 /// The result of converting one Markdown text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Converted {
@@ -48,10 +52,24 @@ pub struct Converted {
 /// letter's wording often begins a sentence ("The inspection in December 2009
 /// reported that") that the inspector's prose completes.
 pub fn to_typst(markdown: &str, lead: Option<&str>, options: MarkdownOptions) -> Converted {
+    convert(markdown, lead, Context { options, indented: 0, depth: 0 })
+}
+
+/// What a conversion inherits from the text it is part of.
+#[derive(Debug, Clone, Copy)]
+struct Context {
+    options: MarkdownOptions,
+    /// How many indented blocks around this text were read again as prose.
+    indented: usize,
+    /// How deep the containers around this text are nested.
+    depth: usize,
+}
+
+fn convert(markdown: &str, lead: Option<&str>, context: Context) -> Converted {
     let events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_ext(markdown, parser_options(options)).into_offset_iter().collect();
-    let footnotes = footnote_definitions(&events);
-    let mut writer = Writer::new(&footnotes, lead);
+        Parser::new_ext(markdown, parser_options(context.options)).into_offset_iter().collect();
+    let footnotes = footnote_definitions(markdown, &events, context);
+    let mut writer = Writer::new(markdown, &footnotes, lead, context);
     // Escaping adds a backslash here and there: room for that up front
     // saves growing the output several times per field.
     writer.out.reserve(markdown.len() + markdown.len() / 4 + lead.map_or(0, str::len));
@@ -82,14 +100,18 @@ pub fn parser_options(options: MarkdownOptions) -> Options {
 /// typst places a footnote's text where it is referenced, while Markdown
 /// defines it anywhere (usually at the end), so definitions are converted
 /// first and looked up when a reference is met.
-fn footnote_definitions(events: &[(Event<'_>, Range<usize>)]) -> HashMap<String, String> {
+fn footnote_definitions(
+    source: &str,
+    events: &[(Event<'_>, Range<usize>)],
+    context: Context,
+) -> HashMap<String, String> {
     let mut map = HashMap::new();
     let none = HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i].0 {
             let end = matching_end(events, i);
-            let mut writer = Writer::new(&none, None);
+            let mut writer = Writer::new(source, &none, None, context);
             writer.run(&events[i + 1..end]);
             map.entry(label.to_string()).or_insert(writer.finish().markup);
             i = end;
@@ -165,30 +187,52 @@ impl Frames {
     fn last(&self) -> Option<&Frame> {
         self.stack.last()
     }
+
+    fn len(&self) -> usize {
+        self.stack.len()
+    }
 }
 
 /// Streams typst markup for a sequence of Markdown events.
 struct Writer<'a> {
+    /// The Markdown the events were read from.
+    source: &'a str,
     out: String,
     frames: Frames,
     /// Text of the code block being read, emitted at its end.
     code: Option<String>,
+    /// For an indented block (read as prose, not code): where each piece of
+    /// its text is in `source`, by its offset in `code`.
+    indented: Option<Vec<(usize, usize)>>,
+    /// The source of the last paragraph started, to tell a list or heading
+    /// that interrupts it.
+    paragraph: Option<Range<usize>>,
     footnotes: &'a HashMap<String, String>,
     lead: Option<&'a str>,
     warnings: Vec<ProseRemark>,
     hidden: usize,
+    context: Context,
 }
 
 impl<'a> Writer<'a> {
-    fn new(footnotes: &'a HashMap<String, String>, lead: Option<&'a str>) -> Self {
+    fn new(
+        source: &'a str,
+        footnotes: &'a HashMap<String, String>,
+        lead: Option<&'a str>,
+        context: Context,
+    ) -> Self {
         Self {
+            source,
             out: String::new(),
             frames: Frames { stack: vec![Frame::Block { wrapped: false, blocks: 0 }], wrapped: 0 },
             code: None,
+            indented: None,
+            paragraph: None,
             footnotes,
             lead,
             warnings: Vec::new(),
             hidden: 0,
+            context,
         }
     }
 
@@ -224,7 +268,12 @@ impl<'a> Writer<'a> {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(*tag),
-            Event::Text(text) => self.text(text),
+            Event::Text(text) => {
+                if let (Some(pieces), Some(code)) = (&mut self.indented, &self.code) {
+                    pieces.push((code.len(), range.start));
+                }
+                self.text(text);
+            }
             Event::Code(code) => {
                 self.inline_call(&format!("#raw({})", escape::string(code)));
             }
@@ -257,6 +306,7 @@ impl<'a> Writer<'a> {
     fn start(&mut self, tag: &Tag<'_>, range: Range<usize>) {
         match tag {
             Tag::Paragraph => {
+                self.paragraph = Some(range);
                 self.begin_block();
                 if let Some(lead) = self.lead.take() {
                     escape::push_markup(&mut self.out, lead);
@@ -268,6 +318,13 @@ impl<'a> Writer<'a> {
             // headings (subject, areas) give its structure, and a prose
             // `#####` under them would skip levels, which PDF/UA forbids.
             Tag::Heading { .. } => {
+                self.interrupts(&range, "a heading");
+                if self.source[range.clone()].trim_end().contains('\n') {
+                    self.warn(
+                        range.clone(),
+                        "the line of --- or === under this text makes it a heading: if you meant a line across the page, leave a blank line above the dashes",
+                    );
+                }
                 self.begin_block();
                 self.open_inline("#strong[");
             }
@@ -284,6 +341,15 @@ impl<'a> Writer<'a> {
                     self.end_inline();
                     self.out.push(' ');
                 }
+            }
+            Tag::CodeBlock(CodeBlockKind::Indented) => {
+                // Indenting prose (to tidy the file) never makes it code:
+                // the text is read again as prose at its end; a list right
+                // under it interrupts it as it would a paragraph.
+                self.paragraph = Some(range);
+                self.begin_block();
+                self.code = Some(String::new());
+                self.indented = Some(Vec::new());
             }
             Tag::CodeBlock(kind) => {
                 self.begin_block();
@@ -302,6 +368,7 @@ impl<'a> Writer<'a> {
                 self.frames.push(Frame::Inline { wrapped: false });
             }
             Tag::List(start) => {
+                self.interrupts(&range, "a list");
                 self.begin_block();
                 let wrapped = self.can_nest();
                 if wrapped {
@@ -395,6 +462,7 @@ impl<'a> Writer<'a> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
+            TagEnd::CodeBlock if self.indented.is_some() => self.indented_prose(),
             TagEnd::CodeBlock => {
                 let code = self.code.take().unwrap_or_default();
                 self.out.push_str(&escape::string(&code));
@@ -469,13 +537,88 @@ impl<'a> Writer<'a> {
         *blocks += 1;
     }
 
+    /// Converts the indented block just read as prose of its own, in place.
+    fn indented_prose(&mut self) {
+        let text = self.code.take().unwrap_or_default();
+        let pieces = self.indented.take().unwrap_or_default();
+        if self.context.indented >= MAX_INDENTED {
+            escape::push_markup(
+                &mut self.out,
+                &text.split_whitespace().collect::<Vec<_>>().join(" "),
+            );
+            return;
+        }
+        let context =
+            Context { indented: self.context.indented + 1, depth: self.depth(), ..self.context };
+        let converted = convert(&dedent(&text), self.lead.take(), context);
+        self.out.push_str(&converted.markup);
+        // Each remark back at the place in this text it came from (the
+        // start of the piece of text it is in: dedenting moved the rest).
+        for remark in converted.warnings {
+            let piece = pieces.iter().rev().find(|(at, _)| *at <= remark.range.start);
+            let start = piece.map_or(0, |(_, source)| *source);
+            self.warn(start..start, &remark.message);
+        }
+    }
+
+    /// Warns when a list or heading starts on the line right after a
+    /// paragraph, which it then ends: a wrapped line that happens to begin
+    /// with `* `, `- `, `1. ` or `#`. A list after a line ending in `:` is
+    /// meant.
+    fn interrupts(&mut self, range: &Range<usize>, what: &str) {
+        // Inside a list or a quote, a list right under a line is meant.
+        let Some(paragraph) = self.paragraph.clone().filter(|_| self.frames.len() == 1) else {
+            return;
+        };
+        let line = self.source[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let Some(before) = line.checked_sub(1) else { return };
+        let previous = self.source[..before].rfind('\n').map_or(0, |i| i + 1);
+        let ends_on_previous_line = paragraph.end > previous && paragraph.end <= line;
+        if !ends_on_previous_line
+            || (what == "a list" && self.source[previous..before].trim_end().ends_with(':'))
+        {
+            return;
+        }
+        let marker: String =
+            self.source[range.start..].chars().take_while(|c| !c.is_whitespace()).collect();
+        self.warn(
+            range.start..range.start + marker.len(),
+            &format!(
+                "this line begins with {marker} and so starts {what} in the middle of the text: if it continues the sentence above, re-wrap it so {marker} does not begin the line; if {what} was meant, leave a blank line above it"
+            ),
+        );
+    }
+
+    /// How deeply wrapped the next container would be, counting the blocks
+    /// this text is inside of (an indented block read as prose).
+    fn depth(&self) -> usize {
+        self.context.depth + self.frames.wrapped
+    }
+
     fn can_nest(&self) -> bool {
-        self.frames.wrapped < MAX_NESTING
+        self.depth() < MAX_NESTING
     }
 
     fn warn(&mut self, range: Range<usize>, message: &str) {
         self.warnings.push(ProseRemark { range, message: message.to_owned() });
     }
+}
+
+/// `text` without the indentation all its lines share: how an indented
+/// block of prose is read again (public for the CommonMark test).
+pub fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let cut = line.len() - line.trim_start_matches([' ', '\t']).len();
+        out.push_str(&line[cut.min(indent)..]);
+    }
+    out
 }
 
 fn align_name(alignment: Alignment) -> &'static str {
@@ -505,78 +648,4 @@ fn is_allowed_link(url: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn convert(md: &str) -> String {
-        to_typst(md, None, MarkdownOptions::default()).markup
-    }
-
-    #[test]
-    fn paragraphs_are_separated_by_blank_lines() {
-        assert_eq!(convert("one\ntwo\n\nthree"), "one two\n\nthree");
-    }
-
-    #[test]
-    fn inline_styles_are_calls_terminated_by_semicolons() {
-        assert_eq!(convert("*a* **b** `c`"), "#emph[a]; #strong[b]; #raw(\"c\");");
-    }
-
-    #[test]
-    fn lists_use_function_form_and_keep_their_start() {
-        assert_eq!(convert("- a\n- b"), "#list([a], [b], );");
-        assert_eq!(convert("3. a\n4. b"), "#enum(start: 3, [a], [b], );");
-    }
-
-    #[test]
-    fn only_web_mail_and_phone_links_become_links() {
-        for url in
-            ["javascript:alert(1)", "file:///etc/passwd", "JavaScript:x", "page.html", "data:x"]
-        {
-            let converted = to_typst(&format!("[x]({url})"), None, MarkdownOptions::default());
-            assert_eq!(converted.markup, "x", "{url}");
-            assert_eq!(converted.warnings.len(), 1, "{url}");
-        }
-        for url in ["https://a.b", "HTTP://a.b", "mailto:a@b.c", "tel:+441234"] {
-            assert!(convert(&format!("[x]({url})")).starts_with("#link("), "{url}");
-        }
-    }
-
-    #[test]
-    fn links_pass_the_url_as_a_string() {
-        assert_eq!(convert("[x](http://a.b/\"q)"), "#link(\"http://a.b/\\\"q\")[x];");
-    }
-
-    #[test]
-    fn lead_starts_the_first_paragraph() {
-        let out = to_typst("the text.\n\nMore.", Some("It said that "), MarkdownOptions::default());
-        assert_eq!(out.markup, "It said that the text\\.\n\nMore\\.");
-    }
-
-    #[test]
-    fn html_is_printed_and_reported() {
-        let out = to_typst("a <b>x</b>", None, MarkdownOptions::default());
-        assert_eq!(out.markup, "a \\<b\\>x\\<\\/b\\>");
-        assert_eq!(out.warnings.len(), 2);
-    }
-
-    #[test]
-    fn footnotes_are_placed_at_their_reference() {
-        assert_eq!(convert("a[^1]\n\n[^1]: note"), "a#footnote[note];");
-    }
-
-    #[test]
-    fn smart_punctuation_is_an_option() {
-        let smart = MarkdownOptions { smart_punctuation: true };
-        assert_eq!(to_typst("\"a\" -- b", None, smart).markup, "“a” – b");
-        assert_eq!(convert("\"a\" -- b"), "\\\"a\\\" \\-\\- b");
-    }
-
-    #[test]
-    fn deep_nesting_is_flattened() {
-        let md = ">".repeat(100) + " deep";
-        let out = convert(&md);
-        assert_eq!(out.matches("#quote").count(), MAX_NESTING);
-        assert!(out.contains("deep"));
-    }
-}
+mod tests;

@@ -64,6 +64,64 @@ fn every_broken_file_is_explained_and_nothing_is_written() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
 }
 
+/// What the parser calls things, which an inspector should never read.
+const JARGON: &[&str] = &[
+    "variant",
+    "basic string",
+    "unquoted key",
+    "expected newline",
+    "must be quoted",
+    "duplicate key",
+    "invalid type",
+    "sequence",
+    "datetime",
+    "literal string",
+    "stream did not contain",
+];
+
+#[test]
+fn no_message_uses_the_parser_s_words() {
+    for file in catalogue() {
+        let snapshot = std::fs::read_to_string(file.with_extension("stderr")).unwrap();
+        // The quoted lines of the file are the user's own words.
+        let said: Vec<&str> = snapshot.lines().filter(|l| !l.contains(" │ ")).collect();
+        for word in JARGON {
+            assert!(
+                !said.iter().any(|l| l.contains(word)),
+                "{}: {word:?} in\n{snapshot}",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn mistakes_in_how_the_file_is_written_name_their_line_and_a_fix() {
+    let readme = std::fs::read_to_string(repo().join("tests/bad-input/README.md")).unwrap();
+    let section = readme.split("Mistakes in how the file is written").nth(1).unwrap();
+    let names: Vec<&str> =
+        section.lines().filter_map(|l| l.strip_prefix("- `")?.split('`').next()).collect();
+    assert!(names.len() >= 20, "only {} such mistakes", names.len());
+    for name in names {
+        let snapshot = std::fs::read_to_string(
+            repo().join("tests/bad-input").join(name).with_extension("stderr"),
+        )
+        .unwrap();
+        assert!(snapshot.contains(&format!("┌─ tests/bad-input/{name}:")), "no line:\n{snapshot}");
+        assert!(snapshot.contains("= hint: "), "no fix:\n{snapshot}");
+    }
+}
+
+#[test]
+fn a_text_block_never_closed_is_one_error_at_the_line_that_opened_it() {
+    let snapshot =
+        std::fs::read_to_string(repo().join("tests/bad-input/text-block-never-closed.stderr"))
+            .unwrap();
+    assert_eq!(snapshot.matches("error:").count(), 1, "{snapshot}");
+    assert!(snapshot.contains("the text block opened on line 38 with \"\"\" is never closed"));
+    assert!(snapshot.contains("text-block-never-closed.toml:38:"), "{snapshot}");
+}
+
 #[test]
 fn five_mistakes_are_reported_in_one_run() {
     let output = letterpress()

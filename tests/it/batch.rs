@@ -62,7 +62,7 @@ fn one_bad_letter_never_stops_the_others() {
         .code(1)
         .stderr(contains("FAILED letters/broken-syntax.toml"))
         .stderr(contains("FAILED letters/south/broken-judgement.toml"))
-        .stderr(contains("unknown variant `brilliant`"))
+        .stderr(contains("`brilliant` is not a judgement"))
         .stderr(contains("letters/broken-syntax.toml:2:"))
         .stdout(contains("3 rendered, 0 unchanged, 2 failed"));
     let out = project.path().join("out");

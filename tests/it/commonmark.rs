@@ -12,7 +12,7 @@ use letterpress::model::MarkdownOptions;
 use letterpress::project::Project;
 use letterpress::render::{LetterError, Renderer};
 use letterpress::wording::markdown::parser_options;
-use pulldown_cmark::{Event, Parser};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 #[derive(serde::Deserialize)]
 struct Example {
@@ -22,10 +22,20 @@ struct Example {
 }
 
 /// The visible text pulldown-cmark reads from `markdown`, with our options.
+/// An indented code block is prose that was indented: its text is read
+/// again as Markdown, as the converter does.
 fn expected_text(markdown: &str) -> String {
     let mut text = String::new();
+    let mut indented: Option<String> = None;
     for event in Parser::new_ext(markdown, parser_options(MarkdownOptions::default())) {
         match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => indented = Some(String::new()),
+            Event::End(TagEnd::CodeBlock) if indented.is_some() => {
+                let block = indented.take().unwrap_or_default();
+                let dedented = letterpress::wording::markdown::dedent(&block);
+                text.push_str(&expected_text(&dedented));
+            }
+            Event::Text(t) if indented.is_some() => indented.as_mut().unwrap().push_str(&t),
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 text.push_str(&t)
             }

@@ -119,7 +119,7 @@ fn unknown_judgement_lists_the_allowed_values() {
         .assert()
         .code(1)
         .stderr(contains(format!("letters/cafcass-greater-london.toml:{line}:13")))
-        .stderr(contains("unknown variant `great`"))
+        .stderr(contains("`great` is not a judgement"))
         .stderr(contains("`satisfactory`"));
     assert!(!project.path().join("out").exists());
 }
@@ -212,26 +212,99 @@ fn layout_errors_name_the_layout_line() {
     assert!(!project.path().join("out").exists());
 }
 
+/// Today's date as the scaffold writes it, read from `date -u`.
+fn today() -> String {
+    let out = std::process::Command::new("date").args(["-u", "+%Y-%m-%d"]).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 #[test]
-fn new_scaffolds_a_valid_finding_and_never_overwrites() {
+fn new_scaffolds_a_finding_that_asks_for_every_choice_and_never_overwrites() {
     let project = project_copy();
-    let run = || {
+    let run = |path: &str| {
         let mut cmd = letterpress();
-        cmd.current_dir(project.path()).args(["new", "letters/drafts/north.toml"]);
+        cmd.current_dir(project.path()).args(["new", path, "--areas", "2"]);
         cmd
     };
-    run().assert().success();
+    let before = today();
+    run("letters/drafts/north").assert().success().stderr(contains("letters/drafts/north.toml"));
+    let after = today();
     let path = project.path().join("letters/drafts/north.toml");
     let written = std::fs::read_to_string(&path).unwrap();
-    assert!(written.contains("TODO"));
+    let date = written.lines().find(|l| l.starts_with("date = ")).unwrap();
+    assert!(date.contains(&before) || date.contains(&after), "{date} is not today ({before})");
+    assert!(written.contains("status = \"draft\""));
+    assert_eq!(written.matches("\n[[area]]").count(), 2);
+    for prefilled in ["\"satisfactory\"", "\"good\"", "\"immediately\""] {
+        assert!(!written.contains(&format!("= {prefilled}")), "pre-filled {prefilled}");
+    }
+    // `check` asks for each choice still to make, and for nothing else.
+    let check = || {
+        let mut cmd = letterpress();
+        cmd.current_dir(project.path()).args(["check", "letters/drafts/north.toml"]);
+        cmd
+    };
+    let output = check().output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+    // overall, week_commencing, published, from, to, and two areas' timescale and judgement
+    assert_eq!(errors.len(), 9, "{stderr}");
+    assert!(errors.iter().all(|e| *e == "error: this is still the placeholder TODO"), "{stderr}");
+    assert!(stderr.contains("choose one of `outstanding`, `good`, `satisfactory`, `inadequate`"));
+    // Once chosen, the draft checks clean; a final letter still refuses the prose TODOs.
+    let chosen = written
+        .replace("overall = \"TODO\"", "overall = \"good\"")
+        .replace("judgement = \"TODO\"", "judgement = \"good\"")
+        .replace("timescale = \"TODO\"", "timescale = \"within 3 months\"")
+        .replace("week_commencing = \"TODO\"", "week_commencing = 2000-01-03")
+        .replace("published = \"TODO\"", "published = \"2000-02\"")
+        .replace("from = \"TODO\"", "from = 2000-06-05")
+        .replace("to = \"TODO\"", "to = 2000-06-06");
+    std::fs::write(&path, &chosen).unwrap();
+    check().assert().success();
+    std::fs::write(&path, chosen.replace("status = \"draft\"", "status = \"final\"")).unwrap();
     letterpress()
         .current_dir(project.path())
-        .args(["check", "letters/drafts/north.toml"])
+        .args(["render", "letters/drafts/north.toml"])
         .assert()
-        .success();
+        .code(1)
+        .stderr(contains("still has the placeholder TODO"));
+
     std::fs::write(&path, "my own draft").unwrap();
-    run().assert().code(1).stderr(contains("already exists"));
+    run("letters/drafts/north.toml").assert().code(1).stderr(contains("already exists"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "my own draft");
+}
+
+#[test]
+fn new_refuses_paths_outside_the_project_and_unknown_templates() {
+    let project = project_copy();
+    let new = |args: &[&str]| {
+        let mut cmd = letterpress();
+        cmd.current_dir(project.path().join("letters")).arg("new").args(args);
+        cmd
+    };
+    new(&["../../outside"]).assert().code(1).stderr(contains("is outside the project"));
+    new(&["../nowhere/../../outside"]).assert().code(1).stderr(contains("is outside the project"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().join("x.toml");
+    new(&["--project", "..", outside.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(contains("is outside the project"));
+    assert!(!outside.exists());
+    new(&["north", "--template", "nonexistent"])
+        .assert()
+        .code(1)
+        .stderr(contains("no template `nonexistent` in English; available: brief, monitoring"));
+    new(&["north", "--template", "brief", "--language", "cy"])
+        .assert()
+        .code(1)
+        .stderr(contains("no template `brief` in Welsh; available: monitoring"));
+    new(&["north", "--template", "monitoring", "--language", "cy"]).assert().success();
+    let written = std::fs::read_to_string(project.path().join("letters/north.toml")).unwrap();
+    assert!(written.contains("\ntemplate = \"monitoring\""), "{written}");
+    assert!(written.contains("\nlanguage = \"cy\""), "{written}");
 }
 
 #[test]

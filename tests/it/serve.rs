@@ -205,12 +205,12 @@ fn the_preview_shows_pages_updates_and_errors() {
     std::fs::write(&finding, original.replace(BROKEN.0, BROKEN.1)).unwrap();
     let broken = events.next_change(&second, Duration::from_secs(2));
     let error = broken["error"].as_str().unwrap();
-    assert!(error.contains("unknown variant `grand`"), "{error}");
+    assert!(error.contains("`grand` is not a judgement"), "{error}");
     assert!(error.contains("letters/cafcass-greater-london.toml:"), "{error}");
     assert_eq!(broken["render"], second["render"]);
     let page = html(port, "/");
     assert!(page.contains("<pre id=\"error\">"), "{page}");
-    assert!(page.contains("unknown variant `grand`"), "{page}");
+    assert!(page.contains("`grand` is not a judgement"), "{page}");
     assert_eq!(get(port, "/page/1.png").0, 200, "the last good pages stay");
 
     // Fixing it brings new pages and hides the error.
@@ -250,7 +250,7 @@ fn in_browser(browser: &mut Browser, port: u16, finding: &Path, original: &str) 
     browser.wait_until(
         "the error",
         "!document.getElementById('error').hidden && \
-         document.getElementById('error').textContent.includes('unknown variant `grand`')",
+         document.getElementById('error').textContent.includes('`grand` is not a judgement')",
         Duration::from_secs(2),
     );
     let shown = browser.eval(

@@ -46,7 +46,7 @@ fn a_save_rerenders_and_a_broken_file_recovers() {
     std::fs::write(&finding, original.replace("overall = \"satisfactory\"", "overall = \"grand\""))
         .unwrap();
     wait_for("the error report", Duration::from_secs(2), || {
-        log.lock().unwrap().contains("unknown variant `grand`")
+        log.lock().unwrap().contains("`grand` is not a judgement")
     });
     assert_eq!(std::fs::read(&pdf).unwrap(), good, "a broken save replaced the PDF");
 
