@@ -110,9 +110,10 @@ impl FileProblems {
             }
             .with_message(for_terminal(&problem.message));
             let field = problem.field.as_deref().map(for_terminal);
-            let span = problem.span.as_ref().map(|span| clamp(span.clone(), text.len()));
+            let span =
+                problem.span.as_ref().map(|span| quotable(&text, clamp(span.clone(), text.len())));
             match span {
-                Some(span) if line_length(&text, span.start) <= MAX_QUOTED_LINE => {
+                Some(Some(span)) => {
                     let label = Label::primary((), span);
                     diagnostic = diagnostic.with_labels(vec![match &field {
                         Some(field) => label.with_message(format!("in `{field}`")),
@@ -121,7 +122,7 @@ impl FileProblems {
                 }
                 _ => {
                     // No place to quote: still name the file, line and field.
-                    let at = match &span {
+                    let at = match problem.span.as_ref() {
                         Some(span) => {
                             let (line, col) = line_col(&text, span.start);
                             format!("{path}:{line}:{col}")
@@ -223,6 +224,20 @@ pub fn visible_controls(text: &str) -> String {
         }
     }
     out
+}
+
+/// The part of `span` a snippet can quote: codespan quotes every line a
+/// span touches, so a span over many lines (a whole prose field) is cut to
+/// its first line; `None` when that line is too long to quote.
+fn quotable(text: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let start = floor_char_boundary(text, span.start);
+    let first_end = text[start..].find('\n').map_or(text.len(), |at| start + at);
+    let span = if span.end > first_end + 1 {
+        start..first_end.max(start + 1).min(text.len())
+    } else {
+        span
+    };
+    (line_length(text, span.start) <= MAX_QUOTED_LINE).then_some(span)
 }
 
 /// The length in bytes of the line holding `offset`.

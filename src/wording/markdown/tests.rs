@@ -22,7 +22,8 @@ fn lists_use_function_form_and_keep_their_start() {
 
 #[test]
 fn only_web_mail_and_phone_links_become_links() {
-    for url in ["javascript:alert(1)", "file:///etc/passwd", "JavaScript:x", "page.html", "data:x"] {
+    for url in ["javascript:alert(1)", "file:///etc/passwd", "JavaScript:x", "page.html", "data:x"]
+    {
         let converted = to_typst(&format!("[x]({url})"), None, MarkdownOptions::default());
         assert_eq!(converted.markup, "x", "{url}");
         assert_eq!(converted.warnings.len(), 1, "{url}");
