@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{LetterError, Renderer};
+use super::{LetterError, PreparedLetter, Renderer};
 use crate::diagnostic::{FileProblems, Problem, Severity, display_path};
 use crate::wording::TemplateError;
 
@@ -17,7 +17,8 @@ impl Renderer {
             Err(problems) => return problems,
         };
         let prose = |text: &str| crate::wording::markdown::remarks(text);
-        let (finding, mut problems) = crate::finding::check(&shown, text, &prose);
+        let kind_of = |name: Option<&str>| self.kind_of(name);
+        let (finding, mut problems) = crate::finding::check(&shown, text, &prose, &kind_of);
         let Some(finding) = finding else { return problems };
         // Where a top-level key is written, for problems that belong to it.
         let key_span = |text: &str, key: &str| {
@@ -51,5 +52,35 @@ impl Renderer {
         };
         problems.problems.push(problem);
         problems
+    }
+
+    /// Words and lays out the built-in example letter with every wording
+    /// template of the project (each language version in its language), so
+    /// a broken placeholder or a field a template does not have is found
+    /// before any letter uses it. Each template's name, with its error.
+    pub fn check_templates(&self) -> Vec<(String, Result<(), LetterError>)> {
+        let example = Path::new("letters/example.toml");
+        let text = crate::project::builtin::EXAMPLE_LETTER.to_owned();
+        let infos: Vec<_> = self.templates.all().cloned().collect();
+        infos
+            .into_iter()
+            .map(|info| {
+                let result = (|| {
+                    let mut finding =
+                        crate::finding::parse(example, text.clone()).map_err(Box::new)?;
+                    let (base, code) = info.name.split_once('.').unwrap_or((&info.name, "en"));
+                    finding.language = crate::model::Language::from_code(code).unwrap_or_default();
+                    finding.template = Some(base.to_owned());
+                    let source = self.version_source(&finding, true, "2000-01-01 00:00")?;
+                    let letter = PreparedLetter {
+                        path: example.to_path_buf(),
+                        finding: std::sync::Arc::new(finding),
+                        source: source.into(),
+                    };
+                    self.lay_out(&letter).map(drop)
+                })();
+                (info.name, result)
+            })
+            .collect()
     }
 }

@@ -284,7 +284,8 @@ impl Renderer {
     /// Validates finding-file text; a letter that will be rendered final
     /// must also have no placeholder left.
     pub fn finding(&self, path: &Path, text: String) -> Result<Finding, LetterError> {
-        let finding = crate::finding::parse(path, text.clone()).map_err(Box::new)?;
+        let kind_of = |name: Option<&str>| self.kind_of(name);
+        let finding = crate::finding::parse_as(path, text.clone(), &kind_of).map_err(Box::new)?;
         if !self.is_draft(&finding) {
             let left = crate::finding::placeholders(path, text);
             if left.has_errors() {
@@ -292,6 +293,16 @@ impl Renderer {
             }
         }
         Ok(finding)
+    }
+
+    /// What the template a finding file names (or the default) needs of it.
+    fn kind_of(&self, name: Option<&str>) -> crate::model::LetterKind {
+        self.templates.kind(name.unwrap_or(&self.project.config.default_template))
+    }
+
+    /// The project's wording templates.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
     }
 
     fn is_draft(&self, finding: &Finding) -> bool {

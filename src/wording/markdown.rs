@@ -40,6 +40,38 @@ pub struct Converted {
     pub markup: String,
     /// Constructs that were shown differently from what the Markdown asked.
     pub warnings: Vec<ProseRemark>,
+    /// Where in `markup` the last top-level block begins: the layout keeps
+    /// it with the sign-off.
+    pub last_block: usize,
+}
+
+/// What a wording template's `markdown` filter leaves in the template's
+/// Markdown for the `n`th prose field it inserts: raw HTML, which no escaped
+/// value can form, replaced by the field's converted markup. Each prose
+/// field is converted on its own, so none can change the wording around it
+/// (an unclosed code fence, a footnote label used twice).
+pub fn prose_slot(n: usize) -> String {
+    format!("<letterpress-prose-{n}>")
+}
+
+/// The prose field a slot names, if `html` is one.
+fn slot_number(html: &str) -> Option<usize> {
+    html.trim().strip_prefix("<letterpress-prose-")?.strip_suffix('>')?.parse().ok()
+}
+
+/// Converts the Markdown a wording template produced: its headings are the
+/// letter's own (in the PDF outline), and each [`prose_slot`] is replaced by
+/// the markup in `slots`.
+pub fn wording_to_typst(markdown: &str, slots: &[&str], options: MarkdownOptions) -> Converted {
+    let events: Vec<(Event<'_>, Range<usize>)> =
+        Parser::new_ext(markdown, parser_options(options)).into_offset_iter().collect();
+    let footnotes = footnote_definitions(&events);
+    let mut writer = Writer::new(&footnotes, None);
+    writer.slots = slots;
+    writer.outlined = true;
+    writer.out.reserve(markdown.len() + slots.iter().map(|s| s.len()).sum::<usize>());
+    writer.run(&events);
+    writer.finish()
 }
 
 /// Converts Markdown to typst markup.
@@ -141,6 +173,15 @@ struct Writer<'a> {
     lead: Option<&'a str>,
     warnings: Vec<ProseRemark>,
     hidden: usize,
+    /// Converted prose for the slots of a wording template.
+    slots: &'a [&'a str],
+    /// Whether headings go into the PDF outline (the wording's do, prose's not).
+    outlined: bool,
+    /// The text of the link being read and the address it shows, so the
+    /// address can be printed after it: on paper a link is only its text.
+    link: Option<(String, String)>,
+    /// Where the last top-level block begins in `out`.
+    last_block: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -153,6 +194,10 @@ impl<'a> Writer<'a> {
             lead,
             warnings: Vec::new(),
             hidden: 0,
+            slots: &[],
+            outlined: false,
+            link: None,
+            last_block: 0,
         }
     }
 
@@ -180,8 +225,10 @@ impl<'a> Writer<'a> {
         }
         let mut markup = self.out;
         markup.truncate(markup.trim_end().len());
-        markup.drain(..markup.len() - markup.trim_start().len());
-        Converted { markup, warnings: self.warnings }
+        let leading = markup.len() - markup.trim_start().len();
+        markup.drain(..leading);
+        let last_block = self.last_block.saturating_sub(leading).min(markup.len());
+        Converted { markup, warnings: self.warnings, last_block }
     }
 
     fn event(&mut self, event: &Event<'_>, range: Range<usize>) {
@@ -193,6 +240,11 @@ impl<'a> Writer<'a> {
                 self.inline_call(&format!("#raw({})", escape::string(code)));
             }
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(math),
+            Event::Html(html) | Event::InlineHtml(html)
+                if let Some(slot) = slot_number(html).and_then(|n| self.slots.get(n)) =>
+            {
+                self.out.push_str(slot);
+            }
             Event::Html(html) | Event::InlineHtml(html) => {
                 self.warn(
                     range,
@@ -228,7 +280,8 @@ impl<'a> Writer<'a> {
             }
             Tag::Heading { level, .. } => {
                 self.begin_block();
-                let open = format!("#heading(level: {}, outlined: false)[", *level as usize);
+                let open =
+                    format!("#heading(level: {}, outlined: {})[", *level as usize, self.outlined);
                 self.open_inline(&open);
             }
             Tag::BlockQuote(kind) => {
@@ -331,6 +384,7 @@ impl<'a> Writer<'a> {
                     self.frames.push(Frame::Inline { wrapped: false });
                 } else {
                     self.open_inline(&format!("#link({})[", escape::string(&url)));
+                    self.link = Some((String::new(), dest_url.to_string()));
                 }
             }
             Tag::Image { dest_url, .. } => {
@@ -376,11 +430,22 @@ impl<'a> Writer<'a> {
             TagEnd::DefinitionList | TagEnd::DefinitionListDefinition => {
                 self.frames.pop();
             }
+            TagEnd::Link => {
+                self.end_inline();
+                if let Some((text, address)) = self.link.take()
+                    && !same_address(&text, &address)
+                {
+                    escape::push_markup(&mut self.out, &format!(" ({address})"));
+                }
+            }
             _ => self.end_inline(),
         }
     }
 
     fn text(&mut self, text: &str) {
+        if let Some((link_text, _)) = &mut self.link {
+            link_text.push_str(text);
+        }
         match &mut self.code {
             Some(code) => code.push_str(text),
             None => escape::push_markup(&mut self.out, text),
@@ -419,6 +484,9 @@ impl<'a> Writer<'a> {
             self.out.push_str("\n\n");
         }
         *blocks += 1;
+        if self.frames.len() == 1 {
+            self.last_block = self.out.len();
+        }
     }
 
     fn can_nest(&self) -> bool {
@@ -440,6 +508,19 @@ impl<'a> Writer<'a> {
     fn warn(&mut self, range: Range<usize>, message: &str) {
         self.warnings.push(ProseRemark { range, message: message.to_owned() });
     }
+}
+
+/// Whether a link's text is its address already (give or take the scheme,
+/// `mailto:` and a final `/`), so printing the address would repeat it.
+fn same_address(text: &str, address: &str) -> bool {
+    let bare = |s: &str| {
+        let s = s.trim();
+        let s = ["https://", "http://", "mailto:"]
+            .iter()
+            .fold(s, |s, p| s.strip_prefix(p).unwrap_or(s));
+        s.strip_suffix('/').unwrap_or(s).to_lowercase()
+    };
+    bare(text) == bare(address)
 }
 
 fn align_name(alignment: Alignment) -> &'static str {
@@ -486,7 +567,33 @@ mod tests {
 
     #[test]
     fn links_pass_the_url_as_a_string() {
-        assert_eq!(convert("[x](http://a.b/\"q)"), "#link(\"http://a.b/\\\"q\")[x];");
+        assert_eq!(
+            convert("[x](http://a.b/\"q)"),
+            "#link(\"http://a.b/\\\"q\")[x]; \\(http\\:\\/\\/a\\.b\\/\\\"q\\)"
+        );
+    }
+
+    #[test]
+    fn a_link_prints_its_address_unless_its_text_is_the_address() {
+        let printed = convert("See [our guidance](https://example.org/guide).");
+        assert!(
+            printed.contains("our guidance]; \\(https\\:\\/\\/example\\.org\\/guide\\)"),
+            "{printed}"
+        );
+        for same in ["<https://example.org/>", "[example.org](https://example.org)", "<a@b.org>"] {
+            assert!(!convert(same).contains("\\("), "{same}: {}", convert(same));
+        }
+    }
+
+    #[test]
+    fn slots_take_converted_prose_and_the_last_block_is_found() {
+        let md = format!("# Head\n\nIt said {}\n\nLast one.", prose_slot(0));
+        let out = wording_to_typst(&md, &["*x*\n\ny"], MarkdownOptions::default());
+        assert!(out.markup.starts_with("#heading(level: 1, outlined: true)[Head];"));
+        assert!(out.markup.contains("It said *x*\n\ny"), "{}", out.markup);
+        assert_eq!(&out.markup[out.last_block..], "Last one\\.");
+        let stray = wording_to_typst(&prose_slot(3), &[], MarkdownOptions::default());
+        assert!(stray.markup.contains("letterpress"), "an unknown slot is printed as text");
     }
 
     #[test]

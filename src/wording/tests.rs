@@ -15,7 +15,8 @@ fn render_with(judgements: &[Judgement]) -> String {
         .collect();
     let source =
         templates.render("monitoring", &finding, &project.config, &Output::FINAL_A4).unwrap();
-    source.split_whitespace().collect::<Vec<_>>().join(" ")
+    // The wording's text is escaped for typst as prose is: `improvement\.`.
+    source.replace('\\', "").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]
@@ -38,18 +39,17 @@ fn unchanged_prose_is_not_converted_again() {
 }
 
 #[test]
-fn converted_prose_is_told_apart_by_its_lead_and_stays_bounded() {
+fn converted_prose_stays_bounded() {
     let mut converted = ConvertedProse::default();
-    let plain = converted.markup("ok", None, MarkdownOptions::default());
-    let led = converted.markup("ok", Some("It is "), MarkdownOptions::default());
-    assert_ne!(plain.as_str(), led.as_str());
-    assert_eq!(converted.conversions(), 2);
+    converted.markup("ok", MarkdownOptions::default());
+    converted.markup("ok", MarkdownOptions::default());
+    assert_eq!(converted.conversions(), 1);
     let long = "x".repeat(ConvertedProse::LIMIT / 3);
     for n in 0..5 {
-        converted.markup(&format!("{n}{long}"), None, MarkdownOptions::default());
+        converted.markup(&format!("{n}{long}"), MarkdownOptions::default());
         assert!(converted.bytes() <= ConvertedProse::LIMIT);
     }
-    assert_eq!(converted.conversions(), 7);
+    assert_eq!(converted.conversions(), 6);
 }
 
 #[test]

@@ -14,4 +14,5 @@ mod project;
 mod render;
 mod serve;
 mod watch;
+mod wording;
 mod workflow;
