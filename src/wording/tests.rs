@@ -112,3 +112,25 @@ fn unknown_template_lists_the_available_ones() {
         .to_string();
     assert_eq!(err, "unknown template `nope`; available: brief, monitoring");
 }
+
+#[test]
+fn front_matter_mistakes_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let load = |text: &str| {
+        std::fs::write(templates.join("notice.md.tera"), text).unwrap();
+        Templates::load(&templates, MarkdownOptions::default()).err().map(|e| e.to_string())
+    };
+    let misspelt = load("+++\nabout = \"A notice\"\nneeds = [\"vist\"]\n+++\nDear").unwrap();
+    assert!(misspelt.starts_with("templates/notice.md.tera:3: front matter: "), "{misspelt}");
+    assert!(misspelt.contains("vist"), "{misspelt}");
+    let unclosed = load("+++\nabout = \"A notice\"\nDear").unwrap();
+    assert!(unclosed.contains("never closed"), "{unclosed}");
+    assert_eq!(load("+++\nabout = \"A notice\"\nneeds = [\"visit\"]\n+++\nDear"), None);
+    let templates = Templates::load(&templates, MarkdownOptions::default()).unwrap();
+    let notice = templates.all().find(|t| t.name == "notice").unwrap();
+    assert_eq!((notice.about.as_str(), notice.own), ("A notice", true));
+    assert!(!notice.kind.needs(crate::model::Section::Area));
+    assert!(templates.kind("monitoring").needs(crate::model::Section::Area));
+}
