@@ -156,13 +156,20 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// List the templates, or copy a built-in one into templates/ to edit it.
+    /// List the templates, check them, or copy a built-in one into
+    /// templates/ to edit it.
     ///
-    /// Example: letterpress templates --eject monitoring.typ.tera
+    /// Example: letterpress templates --eject monitoring
     Templates {
-        /// Copy this built-in template into the project's templates/ folder.
-        #[arg(long, value_name = "NAME")]
+        /// Copy this built-in template into the project's templates/ folder:
+        /// the name finding files use (monitoring, monitoring.cy, brief) or
+        /// layout.
+        #[arg(long, value_name = "NAME", conflicts_with = "check")]
         eject: Option<String>,
+        /// Word and lay out an example letter with every template of the
+        /// project, reporting each problem at its template line.
+        #[arg(long)]
+        check: bool,
     },
     /// Print a shell completion script.
     ///
@@ -223,7 +230,11 @@ pub fn run(cli: Cli) -> ExitCode {
     let project = cli.project.as_deref();
     let result = match cli.command {
         Command::Init { dir } => project::init(&dir),
-        Command::Templates { eject } => project::templates(project, eject.as_deref()),
+        Command::Templates { eject, check } => match eject {
+            Some(name) => project::eject(project, &name),
+            None if check => project::check_templates(project),
+            None => project::templates(project),
+        },
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "letterpress", &mut std::io::stdout());

@@ -9,6 +9,9 @@ use crate::diagnostic::display_path;
 use crate::model::Language;
 use crate::output::OutputError;
 use crate::project::builtin::{self, ScaffoldOptions};
+use crate::render::Renderer;
+use crate::wording::Templates;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 pub(super) fn init(dir: &Path) -> Result<ExitCode, Failure> {
     let existing: Vec<String> = builtin::PROJECT_SKELETON
@@ -33,22 +36,46 @@ pub(super) fn init(dir: &Path) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn templates(project: Option<&Path>, eject: Option<&str>) -> Result<ExitCode, Failure> {
+/// Lists every wording template (built-in and the project's) with what it
+/// is for, and the layout.
+pub(super) fn templates(project: Option<&Path>) -> Result<ExitCode, Failure> {
     let project = super::project_for(project, Path::new("."))?;
-    let Some(name) = eject else {
-        for file in builtin::TEMPLATES {
-            let own = project.root.join(file.path).is_file();
-            println!(
-                "{}\t{}",
-                file.path,
-                if own { "project (overrides built-in)" } else { "built-in" }
-            );
-        }
-        return Ok(ExitCode::SUCCESS);
+    let templates =
+        Templates::load(&project.files, &project.templates_dir(), project.config.markdown)
+            .map_err(crate::render::SetupError::from)?;
+    for info in templates.all() {
+        let origin = match (info.own, builtin::template(&builtin::wording_path(&info.name))) {
+            (true, Some(_)) => "project, overrides built-in",
+            (true, None) => "project",
+            (false, _) => "built-in",
+        };
+        println!("{}\t{origin}\t{}", info.name, info.about);
+    }
+    let own_layout = project.root.join(builtin::LAYOUT).is_file();
+    let origin = if own_layout { "project, overrides built-in" } else { "built-in" };
+    println!(
+        "layout\t{origin}\tthe page: letterhead, address, date, sign-off, page numbers (typst)"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Copies a built-in template into the project, named as finding files
+/// name it (`monitoring`) or by its file name (`monitoring.md.tera`).
+pub(super) fn eject(project: Option<&Path>, name: &str) -> Result<ExitCode, Failure> {
+    let project = super::project_for(project, Path::new("."))?;
+    let path = match name {
+        "layout" | "layout.typ" => builtin::LAYOUT.to_owned(),
+        name if name.ends_with(crate::wording::TEMPLATE_SUFFIX) => format!("templates/{name}"),
+        name => builtin::wording_path(name),
     };
-    let Some(file) = builtin::template(&format!("templates/{name}")) else {
-        let names: Vec<&str> =
-            builtin::TEMPLATES.iter().filter_map(|f| f.path.strip_prefix("templates/")).collect();
+    let Some(file) = builtin::template(&path) else {
+        let mut names: Vec<&str> = builtin::TEMPLATES
+            .iter()
+            .filter_map(|f| {
+                f.path.strip_prefix("templates/")?.strip_suffix(crate::wording::TEMPLATE_SUFFIX)
+            })
+            .collect();
+        names.push("layout");
         return Err(Failure::Refused(format!(
             "no built-in template `{name}`; built-in: {}",
             names.join(", ")
@@ -57,6 +84,29 @@ pub(super) fn templates(project: Option<&Path>, eject: Option<&str>) -> Result<E
     let target = project.root.join(file.path);
     create_new(&target, file.contents)?;
     eprintln!("copied {name} to {}; edit it there", display_path(&target).display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Words and lays out an example letter with every template of the
+/// project; exit code 1 if any fails.
+pub(super) fn check_templates(project: Option<&Path>) -> Result<ExitCode, Failure> {
+    let project = super::project_for(project, Path::new("."))?;
+    let renderer = Renderer::new(project)?;
+    let mut failed = 0;
+    let mut err = StandardStream::stderr(ColorChoice::Auto);
+    for (name, result) in renderer.check_templates() {
+        match result {
+            Ok(()) => println!("{name}\tok"),
+            Err(error) => {
+                failed += 1;
+                println!("{name}\tfailed");
+                let _ = error.emit(&mut err);
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(Failure::Refused(format!("{failed} template(s) failed the check")));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -127,8 +177,8 @@ pub(super) fn new_finding(
 /// Refuses a template the project does not have in the letter's language.
 fn known_template(root: &Path, name: &str, language: Language) -> Result<(), Failure> {
     let file = |name: &str, language: Language| match language {
-        Language::English => format!("templates/{name}.typ.tera"),
-        other => format!("templates/{name}.{}.typ.tera", other.code()),
+        Language::English => format!("templates/{name}.md.tera"),
+        other => format!("templates/{name}.{}.md.tera", other.code()),
     };
     let exists = |path: &str| builtin::template(path).is_some() || root.join(path).is_file();
     if exists(&file(name, language)) {
@@ -144,7 +194,7 @@ fn known_template(root: &Path, name: &str, language: Language) -> Result<(), Fai
                 .flatten()
                 .map(|e| format!("templates/{}", e.file_name().to_string_lossy())),
         )
-        .filter_map(|p| Some(p.strip_prefix("templates/")?.strip_suffix(".typ.tera")?.to_owned()))
+        .filter_map(|p| Some(p.strip_prefix("templates/")?.strip_suffix(".md.tera")?.to_owned()))
         .filter(|n| !n.contains('.') && exists(&file(n, language)))
         .collect();
     names.sort();

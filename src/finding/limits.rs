@@ -42,13 +42,15 @@ pub(super) fn problems(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem>
             "split the findings into several letters",
         );
     }
-    let lists: [(&[Key<'_>], &Vec<String>); 5] = [
+    let mut lists: Vec<(&[Key<'_>], &Vec<String>)> = vec![
         (&[F("recipient"), F("address")], &finding.recipient.address),
-        (&[F("visit"), F("assessed")], &finding.visit.assessed),
-        (&[F("visit"), F("met")], &finding.visit.met),
         (&[F("cc")], &finding.cc),
         (&[F("enclosures")], &finding.enclosures),
     ];
+    if let Some(visit) = &finding.visit {
+        lists.push((&[F("visit"), F("assessed")], &visit.assessed));
+        lists.push((&[F("visit"), F("met")], &visit.met));
+    }
     for (path, list) in lists {
         if list.len() > MAX_ENTRIES {
             over(
@@ -121,27 +123,29 @@ fn text_fields(finding: &Finding) -> Vec<(Vec<Key<'static>>, &str)> {
         (vec![F("recipient"), F("role")], &finding.recipient.role),
         (vec![F("recipient"), F("organisation")], &finding.recipient.organisation),
         (vec![F("recipient"), F("salutation")], &finding.recipient.salutation),
-        (vec![F("inspection"), F("provider")], &finding.inspection.provider),
-        (vec![F("inspection"), F("service_area")], &finding.inspection.service_area),
-        (vec![F("visit"), F("locations")], &finding.visit.locations),
         (vec![F("signatory"), F("name")], &finding.signatory.name),
         (vec![F("signatory"), F("role")], &finding.signatory.role),
     ];
-    for (path, value) in [
-        (vec![F("reference")], &finding.reference),
-        (vec![F("inspection"), F("code")], &finding.inspection.code),
-    ] {
-        if let Some(value) = value {
-            fields.push((path, value));
+    if let Some(reference) = &finding.reference {
+        fields.push((vec![F("reference")], reference));
+    }
+    if let Some(inspection) = &finding.inspection {
+        fields.push((vec![F("inspection"), F("provider")], &inspection.provider));
+        fields.push((vec![F("inspection"), F("service_area")], &inspection.service_area));
+        if let Some(code) = &inspection.code {
+            fields.push((vec![F("inspection"), F("code")], code));
         }
     }
-    let lists: [(Vec<Key<'static>>, &Vec<String>); 5] = [
+    let mut lists: Vec<(Vec<Key<'static>>, &Vec<String>)> = vec![
         (vec![F("recipient"), F("address")], &finding.recipient.address),
-        (vec![F("visit"), F("assessed")], &finding.visit.assessed),
-        (vec![F("visit"), F("met")], &finding.visit.met),
         (vec![F("cc")], &finding.cc),
         (vec![F("enclosures")], &finding.enclosures),
     ];
+    if let Some(visit) = &finding.visit {
+        fields.push((vec![F("visit"), F("locations")], &visit.locations));
+        lists.push((vec![F("visit"), F("assessed")], &visit.assessed));
+        lists.push((vec![F("visit"), F("met")], &visit.met));
+    }
     for (path, list) in lists {
         for (i, entry) in list.iter().enumerate().take(MAX_ENTRIES) {
             let mut at = path.clone();

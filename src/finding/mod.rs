@@ -34,7 +34,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::diagnostic::{FileProblems, Problem};
-use crate::model::Finding;
+use crate::model::{Finding, LetterKind};
 use crate::sandbox::{Kind, Sandbox};
 
 pub use limits::{MAX_AREAS, MAX_ENTRIES, MAX_LINE, MAX_PROSE};
@@ -54,15 +54,25 @@ pub struct ProseRemark {
 /// writer knows what a letter cannot show), so this layer needs none of it.
 pub type ProseCheck<'a> = &'a dyn Fn(&str) -> Vec<ProseRemark>;
 
+/// What the template a finding file names (`None`: the default) needs of
+/// it; given by the wording stage, which reads the templates' front matter.
+pub type KindOf<'a> = &'a dyn Fn(Option<&str>) -> LetterKind;
+
 /// Reads and validates the finding file at `path`.
 pub fn load(files: &Sandbox, path: &Path) -> Result<Finding, FileProblems> {
     parse(path, read_text(files, path)?)
 }
 
-/// Parses and validates finding-file text; `path` names it in messages.
-/// Warnings are dropped; use [`check`] to see them.
+/// Parses and validates finding-file text as a monitoring letter; `path`
+/// names it in messages. Warnings are dropped; use [`check`] to see them.
 pub fn parse(path: &Path, text: String) -> Result<Finding, FileProblems> {
-    match reader::read(path, text, None) {
+    parse_as(path, text, &|_| LetterKind::default())
+}
+
+/// Parses and validates finding-file text as the kind of letter its
+/// template makes (see [`parse`]).
+pub fn parse_as(path: &Path, text: String, kind_of: KindOf<'_>) -> Result<Finding, FileProblems> {
+    match reader::read(path, text, None, kind_of) {
         (Some(finding), problems) if !problems.has_errors() => Ok(finding),
         (_, problems) => Err(problems),
     }
@@ -76,9 +86,15 @@ pub fn parse(path: &Path, text: String) -> Result<Finding, FileProblems> {
 /// and in each table every unknown key and every rejected value (serde
 /// alone stops at the first); then the cross-field checks and warnings run. The finding is returned
 /// when it could be read, even with warnings.
-/// `prose` checks each prose field's text for warnings.
-pub fn check(path: &Path, text: String, prose: ProseCheck<'_>) -> (Option<Finding>, FileProblems) {
-    reader::read(path, text, Some(prose))
+/// `prose` checks each prose field's text for warnings; `kind_of` says
+/// what the letter's template needs.
+pub fn check(
+    path: &Path,
+    text: String,
+    prose: ProseCheck<'_>,
+    kind_of: KindOf<'_>,
+) -> (Option<Finding>, FileProblems) {
+    reader::read(path, text, Some(prose), kind_of)
 }
 
 /// Where the field named `name` is written in finding-file `text`, naming

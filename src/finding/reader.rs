@@ -6,12 +6,13 @@ use std::path::Path;
 
 use crate::diagnostic::{FileProblems, Problem, Severity};
 use crate::model::{
-    Area, Date, Finding, Inspection, Judgement, Language, Recipient, Signatory, Status, Visit,
+    Area, Date, Finding, Inspection, Judgement, Language, LetterKind, Recipient, Section,
+    Signatory, Status, Visit,
 };
 
 use super::messages::{closest, did_you_mean, problem_from_toml, suggestion, unknown_key};
 use super::spans::SpanIndex;
-use super::{ProseCheck, limits, rules};
+use super::{KindOf, ProseCheck, limits, rules};
 
 /// The field serde reports missing in `message`, if that is what it says.
 fn missing_field(message: &str) -> Option<&str> {
@@ -54,27 +55,30 @@ pub(super) const TOP_LEVEL_KEYS: &[&str] = &[
 
 /// Reads finding-file text, collecting every problem; `prose` checks each
 /// prose field for warnings (a render drops warnings and passes none; `check`
-/// shows them).
+/// shows them); `kind_of` says what the letter's template needs.
 pub(super) fn read(
     path: &Path,
     text: String,
     prose: Option<ProseCheck<'_>>,
+    kind_of: KindOf<'_>,
 ) -> (Option<Finding>, FileProblems) {
     let (finding, mut problems) = {
         let (table, syntax) = toml::de::DeTable::parse_recoverable(&text);
         let mut problems = super::syntax::problems(&text, &syntax);
-        let finding = if problems.is_empty() { read_sections(table, &mut problems) } else { None };
-        if let Some(finding) = &finding {
+        let finding =
+            if problems.is_empty() { read_sections(table, kind_of, &mut problems) } else { None };
+        if let Some((finding, kind)) = &finding {
             let spans = SpanIndex::new(&text);
             let over = limits::problems(finding, &spans);
             // A letter over a limit is not looked at further: its size is
             // the problem, and checking it all would cost its size again.
             if over.is_empty() {
-                problems.extend(rules::errors(finding, &spans));
-                problems.extend(rules::entries_and_prose(finding, &spans, prose));
+                problems.extend(rules::errors(finding, kind, &spans));
+                problems.extend(rules::entries_and_prose(finding, kind, &spans, prose));
             }
             problems.extend(over);
         }
+        let finding = finding.map(|(finding, _)| finding);
         (finding, problems)
     };
     problems.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
@@ -88,11 +92,13 @@ pub(super) fn read(
 }
 
 /// Reads each top-level section on its own, collecting a problem for every
-/// section that fails.
+/// section that fails; a section the letter's kind does not need may be
+/// left out.
 fn read_sections(
     table: toml::Spanned<toml::de::DeTable<'_>>,
+    kind_of: KindOf<'_>,
     problems: &mut Vec<Problem>,
-) -> Option<Finding> {
+) -> Option<(Finding, LetterKind)> {
     use serde::de::IntoDeserializer;
     let mut entries: Vec<(String, toml::Spanned<toml::de::DeValue<'_>>)> = Vec::new();
     for (key, value) in table.into_inner() {
@@ -139,7 +145,13 @@ fn read_sections(
     }
     let date = read::<Date>("date", take("date"), problems);
     let template = take("template").and_then(|v| read::<String>("template", Some(v), problems));
-    let overall = read::<Judgement>("overall", take("overall"), problems);
+    let kind = kind_of(template.as_deref());
+    // A section the letter does not need, left out: `Some(None)`.
+    let optional = |section, value: &Option<_>| value.is_none() && !kind.needs(section);
+    let overall = match take("overall") {
+        value if optional(Section::Overall, &value) => Some(None),
+        value => read::<Judgement>("overall", value, problems).map(Some),
+    };
     let status =
         take("status").map_or(Some(Status::Final), |v| read::<Status>("status", Some(v), problems));
     let language = take("language")
@@ -215,8 +227,14 @@ fn read_sections(
         }
     }
     let recipient = read_table::<Recipient>("recipient", take("recipient"), problems);
-    let inspection = read_table::<Inspection>("inspection", take("inspection"), problems);
-    let visit = read_table::<Visit>("visit", take("visit"), problems);
+    let inspection = match take("inspection") {
+        value if optional(Section::Inspection, &value) => Some(None),
+        value => read_table::<Inspection>("inspection", value, problems).map(Some),
+    };
+    let visit = match take("visit") {
+        value if optional(Section::Visit, &value) => Some(None),
+        value => read_table::<Visit>("visit", value, problems).map(Some),
+    };
     let signatory = read_table::<Signatory>("signatory", take("signatory"), problems);
     let areas = match take("area") {
         None => Some(Vec::new()),
@@ -247,7 +265,7 @@ fn read_sections(
             }
         }
     };
-    Some(Finding {
+    let finding = Finding {
         date: date?,
         template,
         status: status?,
@@ -262,7 +280,8 @@ fn read_sections(
         overall: overall?,
         cc: cc?,
         areas: areas?,
-    })
+    };
+    Some((finding, kind))
 }
 
 /// The field names of the struct `T`, as its derived `Deserialize` asks

@@ -3,13 +3,13 @@
 //! areas'. Each problem is located through the [`SpanIndex`].
 
 use crate::diagnostic::Problem;
-use crate::model::{Finding, Summary};
+use crate::model::{Check, Finding, LetterKind, Section, Summary};
 
 use super::ProseCheck;
 use super::spans::{Key, SpanIndex, field_name};
 
 /// Checks what the types alone cannot: content and the order of dates.
-pub(super) fn errors(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem> {
+pub(super) fn errors(finding: &Finding, kind: &LetterKind, spans: &SpanIndex<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut require = |path: &[Key<'_>], ok: bool, message: &str, hint: Option<&str>| {
         if !ok {
@@ -21,7 +21,7 @@ pub(super) fn errors(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem> {
         }
     };
     use Key::{Field as F, Index as I};
-    if finding.areas.is_empty() {
+    if finding.areas.is_empty() && kind.needs(Section::Area) {
         require(
             &[F("area")],
             false,
@@ -29,25 +29,29 @@ pub(super) fn errors(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem> {
             Some("add at least one [[area]] table"),
         );
     }
-    let texts: [(&[Key<'_>], &str); 12] = [
-        (&[F("recipient"), F("name")], &finding.recipient.name),
-        (&[F("recipient"), F("role")], &finding.recipient.role),
-        (&[F("recipient"), F("organisation")], &finding.recipient.organisation),
-        (&[F("recipient"), F("salutation")], &finding.recipient.salutation),
-        (&[F("inspection"), F("provider")], &finding.inspection.provider),
-        (&[F("inspection"), F("service_area")], &finding.inspection.service_area),
-        (&[F("visit"), F("locations")], &finding.visit.locations),
-        (&[F("signatory"), F("name")], &finding.signatory.name),
-        (&[F("signatory"), F("role")], &finding.signatory.role),
-        (&[F("template")], finding.template.as_deref().unwrap_or("x")),
-        (&[F("inspection"), F("code")], finding.inspection.code.as_deref().unwrap_or("x")),
+    let inspection = finding.inspection.as_ref();
+    let visit = finding.visit.as_ref();
+    let texts: [(&[Key<'_>], Option<&str>); 12] = [
+        (&[F("recipient"), F("name")], Some(finding.recipient.name.as_str())),
+        (&[F("recipient"), F("role")], Some(finding.recipient.role.as_str())),
+        (&[F("recipient"), F("organisation")], Some(finding.recipient.organisation.as_str())),
+        (&[F("recipient"), F("salutation")], Some(finding.recipient.salutation.as_str())),
+        (&[F("inspection"), F("provider")], inspection.map(|i| i.provider.as_str())),
+        (&[F("inspection"), F("service_area")], inspection.map(|i| i.service_area.as_str())),
+        (&[F("visit"), F("locations")], visit.map(|v| v.locations.as_str())),
+        (&[F("signatory"), F("name")], Some(finding.signatory.name.as_str())),
+        (&[F("signatory"), F("role")], Some(finding.signatory.role.as_str())),
+        (&[F("template")], finding.template.as_deref()),
+        (&[F("inspection"), F("code")], inspection.and_then(|i| i.code.as_deref())),
         (
             &[F("recipient"), F("address")],
-            if finding.recipient.address.is_empty() { "" } else { "x" },
+            Some(if finding.recipient.address.is_empty() { "" } else { "x" }),
         ),
     ];
     for (path, text) in texts {
-        require(path, !text.trim().is_empty(), "this field must not be empty", None);
+        // A field left out (where that is allowed) is not empty.
+        let filled = text.is_none_or(|text| !text.trim().is_empty());
+        require(path, filled, "this field must not be empty", None);
     }
     for (i, area) in finding.areas.iter().enumerate() {
         for (name, text) in
@@ -73,22 +77,26 @@ pub(super) fn errors(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem> {
         };
         require(&path, false, &err.to_string(), None);
     }
+    let Some(visit) = visit.filter(|_| kind.checks(Check::VisitDates)) else { return problems };
     let from = &[F("visit"), F("from")][..];
     let to = &[F("visit"), F("to")][..];
-    let (visit_from, visit_to) = (finding.visit.from, finding.visit.to);
+    let (visit_from, visit_to) = (visit.from, visit.to);
     require(
         to,
         visit_from <= visit_to,
         &format!("the visit ends ({visit_to}) before it starts ({visit_from})"),
         Some("check visit.from and visit.to"),
     );
-    let week = finding.inspection.week_commencing;
-    require(
-        from,
-        week < visit_from,
-        &format!("the monitoring visit ({visit_from}) is not after the inspection week ({week})"),
-        Some("check inspection.week_commencing and visit.from"),
-    );
+    if let Some(week) = inspection.map(|i| i.week_commencing) {
+        require(
+            from,
+            week < visit_from,
+            &format!(
+                "the monitoring visit ({visit_from}) is not after the inspection week ({week})"
+            ),
+            Some("check inspection.week_commencing and visit.from"),
+        );
+    }
     require(
         &[F("date")],
         visit_to <= finding.date,
@@ -102,13 +110,18 @@ pub(super) fn errors(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem> {
 /// not match the areas, and Markdown the letter cannot show.
 pub(super) fn entries_and_prose(
     finding: &Finding,
+    kind: &LetterKind,
     spans: &SpanIndex<'_>,
     prose: Option<ProseCheck<'_>>,
 ) -> Vec<Problem> {
     use Key::{Field as F, Index as I};
     let mut problems = Vec::new();
+    let no_entries = Vec::new();
+    let visit = |list: fn(&crate::model::Visit) -> &Vec<String>| {
+        finding.visit.as_ref().map_or(&no_entries, list)
+    };
     for (name, list) in
-        [("assessed", &finding.visit.assessed), ("met", &finding.visit.met), ("cc", &finding.cc)]
+        [("assessed", visit(|v| &v.assessed)), ("met", visit(|v| &v.met)), ("cc", &finding.cc)]
     {
         let path_of = |i| {
             if name == "cc" { vec![F("cc"), I(i)] } else { vec![F("visit"), F(name), I(i)] }
@@ -132,14 +145,15 @@ pub(super) fn entries_and_prose(
     }
     let summary = Summary::of(finding.areas.iter().map(|a| a.judgement));
     if let Some(most) = summary.parts.first()
-        && summary.parts.iter().all(|p| p.count < most.count || p.judgement != finding.overall)
+        && let Some(overall) = finding.overall.filter(|_| kind.checks(Check::OverallVsAreas))
+        && summary.parts.iter().all(|p| p.count < most.count || p.judgement != overall)
     {
         problems.push(
             Problem::warning(
                 Some("overall".into()),
                 format!(
                     "overall judgement `{}` differs from the most common area judgement `{}` ({} of {} areas)",
-                    finding.overall, most.judgement, most.count, summary.total
+                    overall, most.judgement, most.count, summary.total
                 ),
                 spans.find(&[F("overall")]),
             )

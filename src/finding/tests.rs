@@ -5,7 +5,9 @@ use crate::model::{Date, TimeUnit, Timescale, YearMonth};
 
 /// What `check` says with the Markdown writer's warnings, as `render` runs it.
 fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
-    super::check(path, text, &|text: &str| crate::wording::markdown::remarks(text))
+    super::check(path, text, &|text: &str| crate::wording::markdown::remarks(text), &|_| {
+        crate::model::LetterKind::default()
+    })
 }
 
 #[test]
@@ -86,7 +88,7 @@ fn parse(text: &str) -> Result<Finding, FileProblems> {
 fn parses_a_minimal_finding() {
     let finding = parse(MINIMAL).unwrap();
     assert_eq!(finding.date, Date { year: 2010, month: 12, day: 1 });
-    assert_eq!(finding.inspection.published, YearMonth { year: 2010, month: 1 });
+    assert_eq!(finding.inspection.unwrap().published, YearMonth { year: 2010, month: 1 });
     assert_eq!(finding.areas[0].timescale, Timescale::Within { count: 3, unit: TimeUnit::Months });
 }
 
@@ -161,4 +163,23 @@ fn no_areas_is_an_error() {
     let cut = MINIMAL.find("[[area]]").unwrap();
     let err = parse(&MINIMAL[..cut]).unwrap_err().to_string();
     assert!(err.contains("no areas for improvement"), "{err}");
+}
+
+#[test]
+fn a_letter_kind_without_areas_needs_no_inspection_areas_or_overall() {
+    use crate::model::{LetterKind, Section};
+    let mut text = MINIMAL.to_owned();
+    for section in ["[inspection]", "[[area]]"] {
+        let at = text.find(section).unwrap();
+        let end = text[at + 1..].find("\n[").map_or(text.len(), |e| at + 1 + e);
+        text.replace_range(at..end, "");
+    }
+    text = text.replace("overall = \"good\"\n", "");
+    let notice = LetterKind { needs: vec![Section::Visit], checks: vec![] };
+    let finding = super::parse_as(Path::new("t.toml"), text.clone(), &|_| notice.clone()).unwrap();
+    assert!(finding.inspection.is_none() && finding.areas.is_empty() && finding.overall.is_none());
+    let err = super::parse(Path::new("t.toml"), text).unwrap_err().to_string();
+    for missing in ["missing field `inspection`", "missing field `overall`"] {
+        assert!(err.contains(missing), "{err}");
+    }
 }

@@ -44,14 +44,15 @@ pub fn mismatches(finding: &Finding, other: &Finding) -> Vec<String> {
     same("date", finding.date.to_string(), other.date.to_string());
     same("status", format!("{:?}", finding.status), format!("{:?}", other.status));
     same("reference", format!("{:?}", finding.reference), format!("{:?}", other.reference));
-    same("overall", finding.overall.to_string(), other.overall.to_string());
-    same("visit.from", finding.visit.from.to_string(), other.visit.from.to_string());
-    same("visit.to", finding.visit.to.to_string(), other.visit.to.to_string());
-    same(
-        "inspection.week_commencing",
-        finding.inspection.week_commencing.to_string(),
-        other.inspection.week_commencing.to_string(),
-    );
+    let shown = |value: Option<String>| value.unwrap_or_else(|| "left out".to_owned());
+    let overall = |f: &Finding| shown(f.overall.map(|j| j.to_string()));
+    same("overall", overall(finding), overall(other));
+    let from = |f: &Finding| shown(f.visit.as_ref().map(|v| v.from.to_string()));
+    same("visit.from", from(finding), from(other));
+    let to = |f: &Finding| shown(f.visit.as_ref().map(|v| v.to.to_string()));
+    same("visit.to", to(finding), to(other));
+    let week = |f: &Finding| shown(f.inspection.as_ref().map(|i| i.week_commencing.to_string()));
+    same("inspection.week_commencing", week(finding), week(other));
     same("the number of areas", finding.areas.len().to_string(), other.areas.len().to_string());
     for (i, (here, there)) in finding.areas.iter().zip(&other.areas).enumerate() {
         let n = i + 1;

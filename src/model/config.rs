@@ -46,6 +46,10 @@ pub struct Config {
     /// How output files are named and checked.
     #[serde(default)]
     pub output: OutputConfig,
+    /// The closing phrase of every letter by language code (`en = "Yours
+    /// faithfully"`); by default "Yours sincerely" and "Yn gywir".
+    #[serde(default)]
+    pub closing: std::collections::BTreeMap<String, String>,
 }
 
 /// The `[output]` table: how PDFs are named, and how long a letter may be.

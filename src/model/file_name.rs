@@ -112,13 +112,13 @@ impl FileNamePattern {
 }
 
 fn value(placeholder: &str, finding_path: &Path, finding: &Finding) -> Option<String> {
-    let inspection = &finding.inspection;
+    let inspection = finding.inspection.as_ref();
     match placeholder {
         "stem" => Some(finding_path.file_stem()?.to_string_lossy().into_owned()),
         "date" => Some(finding.date.to_string()),
-        "service_area" => Some(inspection.service_area.clone()),
-        "provider" => Some(inspection.provider.clone()),
-        "code" => inspection.code.clone(),
+        "service_area" => inspection.map(|i| i.service_area.clone()),
+        "provider" => inspection.map(|i| i.provider.clone()),
+        "code" => inspection?.code.clone(),
         "reference" => finding.reference.clone(),
         "language" => Some(finding.language.code().to_owned()),
         _ => None,
@@ -176,7 +176,7 @@ mod tests {
             .unwrap();
         assert_eq!(name, Path::new("2010-12-01-greater-london-service-area.pdf"));
         let mut welsh = demo();
-        welsh.inspection.service_area = "Ardal wasanaeth Môn / Gwynedd".into();
+        welsh.inspection.as_mut().unwrap().service_area = "Ardal wasanaeth Môn / Gwynedd".into();
         let name = pattern("{language}/{service_area}.pdf")
             .unwrap()
             .expand(Path::new("x.toml"), &welsh)

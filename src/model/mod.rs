@@ -8,6 +8,7 @@
 mod config;
 mod date;
 mod file_name;
+mod kind;
 mod language;
 mod summary;
 
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use config::{Config, MarkdownOptions, OutputConfig, Sender};
 pub use date::{Date, YearMonth};
 pub use file_name::{FileNameError, FileNamePattern, PLACEHOLDERS as FILE_NAME_PLACEHOLDERS};
+pub use kind::{Check, LetterKind, Section};
 pub use language::Language;
 pub use summary::{Summary, SummaryPart};
 
@@ -27,7 +29,7 @@ pub use summary::{Summary, SummaryPart};
 pub struct Finding {
     /// The date printed on the letter; also the PDF's creation date.
     pub date: Date,
-    /// Name of the wording template under `templates/` (without `.typ.tera`).
+    /// Name of the wording template under `templates/` (without `.md.tera`).
     pub template: Option<String>,
     /// Whether the letter is a draft or final (ready to sign and send).
     pub status: Status,
@@ -42,18 +44,24 @@ pub struct Finding {
     pub enclosures: Vec<String>,
     /// Who the letter goes to.
     pub recipient: Recipient,
-    /// The inspection being followed up.
-    pub inspection: Inspection,
-    /// The monitoring visit.
-    pub visit: Visit,
+    /// The inspection being followed up (left out by letter kinds that do
+    /// not need it; see [`LetterKind`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspection: Option<Inspection>,
+    /// The monitoring visit (left out by letter kinds that do not need it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visit: Option<Visit>,
     /// Who signs the letter.
     pub signatory: Signatory,
-    /// The inspectorate's judgement of progress over all areas.
-    pub overall: Judgement,
+    /// The inspectorate's judgement of progress over all areas (left out by
+    /// letter kinds that do not need it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overall: Option<Judgement>,
     /// Copies to, one entry per line.
     pub cc: Vec<String>,
-    /// The areas for improvement, in the order of the inspection report.
-    #[serde(rename = "area")]
+    /// The areas for improvement, in the order of the inspection report
+    /// (none for letter kinds that do not need them).
+    #[serde(rename = "area", skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<Area>,
 }
 

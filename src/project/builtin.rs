@@ -29,9 +29,9 @@ macro_rules! template {
 
 /// The built-in templates, overridable by the project's own files.
 pub const TEMPLATES: &[BuiltinFile] = &[
-    template!("monitoring.typ.tera"),
-    template!("monitoring.cy.typ.tera"),
-    template!("brief.typ.tera"),
+    template!("monitoring.md.tera"),
+    template!("monitoring.cy.md.tera"),
+    template!("brief.md.tera"),
     template!("layout.typ"),
 ];
 
@@ -95,6 +95,17 @@ pub const PROJECT_SKELETON: &[BuiltinFile] = &[
         contents: include_str!("skeleton/templates-README.md"),
     },
 ];
+
+/// The suffix of wording templates (Markdown with tera placeholders).
+pub const WORDING_SUFFIX: &str = ".md.tera";
+
+/// Where the layout is, in a project and built in.
+pub const LAYOUT: &str = "templates/layout.typ";
+
+/// Where the wording template a finding file names `name` is.
+pub fn wording_path(name: &str) -> String {
+    format!("templates/{name}{WORDING_SUFFIX}")
+}
 
 /// The built-in template at `path` (relative to the project root).
 pub fn template(path: &str) -> Option<&'static BuiltinFile> {

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{LetterError, Renderer};
+use super::{Inputs, LetterError, PreparedLetter, Renderer};
 use crate::diagnostic::{FileProblems, Problem, display_path};
 use crate::output::Place;
 use crate::wording::TemplateError;
@@ -20,7 +20,8 @@ impl Renderer {
             Err(problems) => return problems,
         };
         let prose = |text: &str| crate::wording::markdown::remarks(text);
-        let (finding, mut problems) = crate::finding::check(&shown, text, &prose);
+        let kind_of = |name: Option<&str>| self.kind_of(name);
+        let (finding, mut problems) = crate::finding::check(&shown, text, &prose, &kind_of);
         if finding.is_none() || problems.has_errors() {
             return problems;
         }
@@ -47,6 +48,42 @@ impl Renderer {
             Err(err) => problems.problems.push(problem_of(&problems.text, err)),
         }
         problems
+    }
+
+    /// Words and lays out the built-in example letter with every wording
+    /// template of the project (each language version in its language), so
+    /// a broken placeholder or a field a template does not have is found
+    /// before any letter uses it. Each template's name, with its error.
+    pub fn check_templates(&self) -> Vec<(String, Result<(), LetterError>)> {
+        let example = Path::new("letters/example.toml");
+        let text = crate::project::builtin::EXAMPLE_LETTER.to_owned();
+        let infos: Vec<_> = self.templates.all().cloned().collect();
+        infos
+            .into_iter()
+            .map(|info| {
+                let result = (|| {
+                    let mut finding =
+                        crate::finding::parse(example, text.clone()).map_err(Box::new)?;
+                    let (base, code) = info.name.split_once('.').unwrap_or((&info.name, "en"));
+                    finding.language = crate::model::Language::from_code(code).unwrap_or_default();
+                    finding.template = Some(base.to_owned());
+                    let source = self.version_source(&finding, true, "2000-01-01 00:00")?;
+                    let letter = PreparedLetter {
+                        path: example.to_path_buf(),
+                        finding: std::sync::Arc::new(finding),
+                        source: source.into(),
+                        inputs: Inputs { text: text.as_str().into(), translation: None },
+                        warnings: std::sync::Arc::new(FileProblems {
+                            path: example.to_path_buf(),
+                            text: String::new(),
+                            problems: Vec::new(),
+                        }),
+                    };
+                    self.lay_out(&letter).map(drop)
+                })();
+                (info.name, result)
+            })
+            .collect()
     }
 }
 

@@ -344,7 +344,8 @@ impl Renderer {
         text: String,
     ) -> Result<(Finding, FileProblems), LetterError> {
         let prose = |text: &str| crate::wording::markdown::remarks(text);
-        let (finding, problems) = crate::finding::check(path, text.clone(), &prose);
+        let kind_of = |name: Option<&str>| self.kind_of(name);
+        let (finding, problems) = crate::finding::check(path, text.clone(), &prose, &kind_of);
         let finding = match finding {
             Some(finding) if !problems.has_errors() => finding,
             _ => return Err(LetterError::Finding(Box::new(problems))),
@@ -359,6 +360,16 @@ impl Renderer {
             return Err(LetterError::Finding(Box::new(problems)));
         }
         Ok((finding, problems))
+    }
+
+    /// What the template a finding file names (or the default) needs of it.
+    fn kind_of(&self, name: Option<&str>) -> crate::model::LetterKind {
+        self.templates.kind(name.unwrap_or(&self.project.config.default_template))
+    }
+
+    /// The project's wording templates.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
     }
 
     fn is_draft(&self, finding: &Finding) -> bool {

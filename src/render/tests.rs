@@ -9,6 +9,15 @@ fn renderer() -> Renderer {
     Renderer::new(Project::discover(&test_fixtures::root()).unwrap()).unwrap().remembering()
 }
 
+/// An empty project with the fixture project's config, for letters a test
+/// writes (letters are read only inside their project).
+fn project_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::project::CONFIG_FILE;
+    std::fs::copy(test_fixtures::root().join(config), dir.path().join(config)).unwrap();
+    dir
+}
+
 /// The renderer of the project at `dir`.
 fn renderer_at(dir: &Path) -> Renderer {
     Renderer::new(Project::at(dir).unwrap()).unwrap().remembering()
@@ -17,9 +26,7 @@ fn renderer_at(dir: &Path) -> Renderer {
 /// The bilingual sample (the Welsh letter and its English translation),
 /// copied to a project of its own so the test can edit it.
 fn bilingual_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = crate::project::CONFIG_FILE;
-    std::fs::copy(test_fixtures::root().join(config), dir.path().join(config)).unwrap();
+    let dir = project_copy();
     let letters = test_fixtures::root().join("letters");
     for name in ["sample-northmoor.cy.toml", "sample-northmoor.toml"] {
         std::fs::copy(letters.join(name), dir.path().join(name)).unwrap();
@@ -172,9 +179,137 @@ fn reused_files_still_see_an_edited_layout() {
     let templates = dir.path().join("templates");
     std::fs::create_dir_all(&templates).unwrap();
     let layout = crate::project::builtin::template("templates/layout.typ").unwrap().contents;
-    std::fs::write(templates.join("layout.typ"), layout.replace("\"Page\"", "\"Sheet\"")).unwrap();
+    let edited = layout.replace("[#labels.page #n", "[Sheet #n");
+    assert_ne!(edited, layout);
+    std::fs::write(templates.join("layout.typ"), edited).unwrap();
     let after = pdf(&renderer);
     assert_ne!(before, after);
     assert!(pdf_extract::extract_text_from_mem(&after).unwrap().contains("Sheet 2 of 6"));
     assert_eq!(renderer.files().created(), 1);
+}
+
+/// The text of each line of each page, as typst set it: text runs on one
+/// baseline, left to right, with no-break spaces read as spaces.
+fn page_lines(document: &Document<'_>) -> Vec<Vec<String>> {
+    use typst::layout::{Frame, FrameItem, Point};
+    fn walk(frame: &Frame, at: Point, runs: &mut Vec<(i64, i64, String)>) {
+        for (pos, item) in frame.items() {
+            let here = at + *pos;
+            match item {
+                FrameItem::Group(group) => walk(&group.frame, here, runs),
+                FrameItem::Text(text) => runs.push((
+                    (here.y.to_pt() * 10.0).round() as i64,
+                    (here.x.to_pt() * 10.0).round() as i64,
+                    text.text.as_str().replace('\u{a0}', " "),
+                )),
+                _ => {}
+            }
+        }
+    }
+    document
+        .pages()
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut runs = Vec::new();
+            walk(&page.frame, Point::zero(), &mut runs);
+            runs.sort();
+            let mut lines: Vec<(i64, String)> = Vec::new();
+            for (y, _, text) in runs {
+                match lines.last_mut() {
+                    Some((last, line)) if *last == y => line.push_str(&text),
+                    _ => lines.push((y, text)),
+                }
+            }
+            lines.into_iter().map(|(_, line)| line).collect()
+        })
+        .collect()
+}
+
+/// The demo letter in a folder of its own, with `edit` applied to its text.
+fn demo_edited(dir: &Path, edit: impl Fn(&str) -> String) -> PathBuf {
+    let path = dir.join("letter.toml");
+    std::fs::write(&path, edit(&std::fs::read_to_string(test_fixtures::demo()).unwrap())).unwrap();
+    path
+}
+
+#[test]
+fn the_sign_off_is_never_alone_on_its_page_wherever_the_page_breaks() {
+    let dir = project_copy();
+    let renderer = renderer_at(dir.path());
+    let mut pages_seen = std::collections::BTreeSet::new();
+    // Longer and longer last evidence moves the end of the letter down its
+    // last page line by line, through the page break and onto a new page.
+    for words in (230..420).step_by(5) {
+        let extra = "More evidence was seen. ".repeat(words / 4) + &"Seen ".repeat(words % 4);
+        let path = demo_edited(dir.path(), |text| {
+            let open = text.rfind("progress = \"\"\"").expect("the last area has progress") + 14;
+            let close = open + text[open..].find("\"\"\"").unwrap();
+            format!("{} {extra}{}", text[..close].trim_end(), &text[close..])
+        });
+        let letter = renderer.prepare(&path).unwrap();
+        let document = renderer.lay_out(&letter).unwrap();
+        let pages = page_lines(&document);
+        let (n, page) = pages
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.iter().any(|l| l == "Yours sincerely"))
+            .unwrap();
+        pages_seen.insert((pages.len(), n));
+        let closing = page.iter().position(|l| l == "Yours sincerely").unwrap();
+        assert!(
+            page[..closing].iter().any(|l| l.ends_with("progress overall.")),
+            "{words} words: the page of the sign-off does not end the last paragraph: {page:?}"
+        );
+    }
+    assert!(pages_seen.len() > 1, "the letter's end never crossed a page break: {pages_seen:?}");
+}
+
+#[test]
+fn dates_and_area_numbers_never_break_across_lines() {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let is_day = |word: &str| word.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d));
+    let is_year = |word: &str| word.len() == 4 && word.parse::<u16>().is_ok();
+    let dir = project_copy();
+    let renderer = renderer_at(dir.path());
+    let mut broken_before = 0;
+    // A longer and longer service area moves the dates after it ("in the
+    // week commencing 7 December 2009", "in December 2009") along their
+    // lines, a word at a time, past every place a line could end.
+    for words in 0..30 {
+        let path = demo_edited(dir.path(), |text| {
+            let longer = format!("service_area = \"{}", "North ".repeat(words));
+            text.replacen("service_area = \"", &longer, 1)
+        });
+        let letter = renderer.prepare(&path).unwrap();
+        let document = renderer.lay_out(&letter).unwrap();
+        for page in page_lines(&document) {
+            for pair in page.windows(2) {
+                let (last, first) =
+                    (pair[0].split_whitespace().last(), pair[1].split_whitespace().next());
+                let (Some(last), Some(first)) = (last, first) else { continue };
+                let split_date = (is_day(last) && MONTHS.contains(&first))
+                    || (MONTHS.contains(&last) && is_year(first));
+                assert!(!split_date, "{words} words: a date broke: {pair:?}");
+                let line = pair[0].trim_end();
+                let split_area = line.ends_with("Area for improvement");
+                assert!(!split_area, "{words} words: an area number broke: {pair:?}");
+                broken_before += usize::from(line.ends_with(" in") || line.ends_with("commencing"));
+            }
+        }
+    }
+    assert!(broken_before > 0, "no date ever came to the end of a line");
 }

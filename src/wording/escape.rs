@@ -122,6 +122,37 @@ pub fn markup_pieces(text: &str, mut emit: impl FnMut(&str)) {
     emit(&text[plain_from..]);
 }
 
+/// Hands the Markdown-escaped form of `text` to `emit`: what a wording
+/// template's `{{ }}` prints. Every ASCII punctuation character gets a
+/// backslash (CommonMark reads `\` before any of them as that character) and
+/// whitespace runs fold to one space, so a value can never start a heading, a
+/// list, emphasis, a link or raw HTML, whatever it holds; the Markdown writer
+/// then makes the text safe for typst as it does prose.
+pub fn markdown_pieces(text: &str, mut emit: impl FnMut(&str)) {
+    let mut plain_from = 0;
+    let mut in_space = false;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii_punctuation() {
+            emit(&text[plain_from..i]);
+            emit("\\");
+            plain_from = i;
+            in_space = false;
+        } else if c.is_whitespace() && c != '\u{a0}' {
+            if c != ' ' || in_space {
+                emit(&text[plain_from..i]);
+                plain_from = i + c.len_utf8();
+                if !in_space {
+                    emit(" ");
+                }
+            }
+            in_space = true;
+        } else {
+            in_space = false;
+        }
+    }
+    emit(&text[plain_from..]);
+}
+
 /// Quotes `text` as a typst string literal, including the double quotes.
 pub fn string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -177,6 +208,19 @@ mod tests {
     fn markup_keeps_plain_text_readable() {
         assert_eq!(markup("Dear Mr Douglas"), "Dear Mr Douglas");
         assert_eq!(markup("Cafcass’ café"), "Cafcass’ café");
+    }
+
+    fn md(text: &str) -> String {
+        let mut out = String::new();
+        markdown_pieces(text, |piece| out.push_str(piece));
+        out
+    }
+
+    #[test]
+    fn markdown_escapes_punctuation_and_folds_line_breaks() {
+        assert_eq!(md("# a_b *c* <d> 1. e@f.g"), r"\# a\_b \*c\* \<d\> 1\. e\@f\.g");
+        assert_eq!(md("a\n\n- b  \tc"), r"a \- b c");
+        assert_eq!(md("Cafcass’ café\u{a0}x"), "Cafcass’ café\u{a0}x");
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The filters wording templates use (see the [module doc](super)).
 
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
-use super::escape;
 use super::locale::{self, Locale, Noun};
 use super::prose::ConvertedProse;
+use super::{escape, markdown};
 use crate::model::{Date, Judgement, Language, MarkdownOptions};
 
 pub(super) fn register(
@@ -14,13 +15,23 @@ pub(super) fn register(
     options: MarkdownOptions,
     converted: Arc<Mutex<ConvertedProse>>,
 ) {
-    tera.register_filter("markdown", move |text: &str, kwargs: Kwargs, _: &State| {
-        let lead: Option<&str> = kwargs.get("lead")?;
-        let mut converted = converted.lock().unwrap_or_else(|e| e.into_inner());
-        TeraResult::Ok(converted.markup(text, lead, options))
+    tera.register_filter("markdown", move |text: &str, _: Kwargs, _: &State| {
+        let markup = converted.lock().unwrap_or_else(|e| e.into_inner()).markup(text, options);
+        let n = SLOTS.with_borrow_mut(|slots| {
+            slots.push(markup);
+            slots.len() - 1
+        });
+        Value::safe_string(&markdown::prose_slot(n))
     });
-    tera.register_filter("typst_str", |text: &str, _: Kwargs, _: &State| {
-        Value::safe_string(&escape::string(text))
+    tera.register_filter("nobreak", |value: &Value, _: Kwargs, _: &State| {
+        let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+        let mut escaped = String::with_capacity(text.len());
+        if value.is_safe() {
+            escaped = text;
+        } else {
+            escape::markdown_pieces(&text, |piece| escaped.push_str(piece));
+        }
+        Value::safe_string(&no_break(&escaped))
     });
     tera.register_filter("words", |n: u64, _: Kwargs, state: &State| {
         TeraResult::Ok(locale(state)?.number_words(n))
@@ -41,23 +52,40 @@ pub(super) fn register(
     });
     tera.register_filter("date", |text: &str, kwargs: Kwargs, state: &State| {
         let format: &str = kwargs.get("format")?.unwrap_or("%e %B %Y");
-        locale::format_date(iso_date(text)?, format, locale(state)?).map_err(tera::Error::message)
+        locale::format_date(iso_date(text)?, format, locale(state)?)
+            .map(|date| no_break(&date))
+            .map_err(tera::Error::message)
     });
     tera.register_filter("date_range", |text: &str, kwargs: Kwargs, state: &State| {
         let to: &str = kwargs.must_get("to")?;
-        TeraResult::Ok(locale::format_date_range(iso_date(text)?, iso_date(to)?, locale(state)?))
-    });
-    tera.register_filter("typst_date", |text: &str, _: Kwargs, _: &State| {
-        let d = iso_date(text)?;
-        TeraResult::Ok(Value::safe_string(&format!(
-            "datetime(year: {}, month: {}, day: {})",
-            d.year, d.month, d.day
-        )))
+        let range = locale::format_date_range(iso_date(text)?, iso_date(to)?, locale(state)?);
+        TeraResult::Ok(no_break(&range))
     });
     tera.register_filter("sentence", |text: &str, _: Kwargs, _: &State| {
         let text = text.trim_end();
         if text.ends_with(['.', '!', '?']) { text.to_owned() } else { format!("{text}.") }
     });
+}
+
+thread_local! {
+    /// The converted prose of the template being rendered on this thread,
+    /// in the order of its slots (see [`with_prose_slots`]).
+    static SLOTS: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `render` (a wording template's render) and returns what it made
+/// with the converted prose its `markdown` filters left slots for. A
+/// template renders on one thread, start to end, so the slots of letters
+/// worded at once on other threads never mix.
+pub(super) fn with_prose_slots<T>(render: impl FnOnce() -> T) -> (T, Vec<Value>) {
+    SLOTS.with_borrow_mut(Vec::clear);
+    let made = render();
+    (made, SLOTS.take())
+}
+
+/// Words joined by no-break spaces, so they stay on one line.
+fn no_break(text: &str) -> String {
+    text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("\u{a0}")
 }
 
 /// The locale of the letter being rendered (English when the context has no

@@ -102,7 +102,7 @@ static ENGLISH: Locale = Locale {
 };
 
 /// Machine-drafted Welsh: a translator should review the judgement words
-/// and noun forms before letters go out (see templates/monitoring.cy.typ.tera).
+/// and noun forms before letters go out (see templates/monitoring.cy.md.tera).
 static WELSH: Locale = Locale {
     code: "cy",
     months: [

@@ -44,6 +44,39 @@ pub struct Converted {
     pub markup: String,
     /// Constructs that were shown differently from what the Markdown asked.
     pub warnings: Vec<ProseRemark>,
+    /// Where in `markup` the last top-level block begins: the layout keeps
+    /// it with the sign-off.
+    pub last_block: usize,
+}
+
+/// What a wording template's `markdown` filter leaves in the template's
+/// Markdown for the `n`th prose field it inserts: raw HTML, which no escaped
+/// value can form, replaced by the field's converted markup. Each prose
+/// field is converted on its own, so none can change the wording around it
+/// (an unclosed code fence, a footnote label used twice).
+pub fn prose_slot(n: usize) -> String {
+    format!("<letterpress-prose-{n}>")
+}
+
+/// The prose field a slot names, if `html` is one.
+fn slot_number(html: &str) -> Option<usize> {
+    html.trim().strip_prefix("<letterpress-prose-")?.strip_suffix('>')?.parse().ok()
+}
+
+/// Converts the Markdown a wording template produced: its headings are the
+/// letter's own (in the PDF outline), and each [`prose_slot`] is replaced by
+/// the markup in `slots`.
+pub fn wording_to_typst(markdown: &str, slots: &[&str], options: MarkdownOptions) -> Converted {
+    let events: Vec<(Event<'_>, Range<usize>)> =
+        Parser::new_ext(markdown, parser_options(options)).into_offset_iter().collect();
+    let context = Context { options, indented: 0, depth: 0 };
+    let footnotes = footnote_definitions(markdown, &events, context);
+    let mut writer = Writer::new(markdown, &footnotes, None, context);
+    writer.slots = slots;
+    writer.outlined = true;
+    writer.out.reserve(markdown.len() + slots.iter().map(|s| s.len()).sum::<usize>());
+    writer.run(&events);
+    writer.finish()
 }
 
 /// Converts Markdown to typst markup.
@@ -212,6 +245,15 @@ struct Writer<'a> {
     warnings: Vec<ProseRemark>,
     hidden: usize,
     context: Context,
+    /// Converted prose for the slots of a wording template.
+    slots: &'a [&'a str],
+    /// Whether headings go into the PDF outline (the wording's do, prose's not).
+    outlined: bool,
+    /// The text of the link being read and the address it shows, so the
+    /// address can be printed after it: on paper a link is only its text.
+    link: Option<(String, String)>,
+    /// Where the last top-level block begins in `out`.
+    last_block: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -233,6 +275,10 @@ impl<'a> Writer<'a> {
             warnings: Vec::new(),
             hidden: 0,
             context,
+            slots: &[],
+            outlined: false,
+            link: None,
+            last_block: 0,
         }
     }
 
@@ -260,8 +306,10 @@ impl<'a> Writer<'a> {
         }
         let mut markup = self.out;
         markup.truncate(markup.trim_end().len());
-        markup.drain(..markup.len() - markup.trim_start().len());
-        Converted { markup, warnings: self.warnings }
+        let leading = markup.len() - markup.trim_start().len();
+        markup.drain(..leading);
+        let last_block = self.last_block.saturating_sub(leading).min(markup.len());
+        Converted { markup, warnings: self.warnings, last_block }
     }
 
     fn event(&mut self, event: &Event<'_>, range: Range<usize>) {
@@ -278,6 +326,11 @@ impl<'a> Writer<'a> {
                 self.inline_call(&format!("#raw({})", escape::string(code)));
             }
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(math),
+            Event::Html(html) | Event::InlineHtml(html)
+                if let Some(slot) = slot_number(html).and_then(|n| self.slots.get(n)) =>
+            {
+                self.out.push_str(slot);
+            }
             Event::Html(html) | Event::InlineHtml(html) => {
                 self.warn(
                     range,
@@ -313,11 +366,12 @@ impl<'a> Writer<'a> {
                 }
                 self.frames.push(Frame::Inline { wrapped: false });
             }
-            // A heading inside a prose field is printed as a bold line of
-            // its own, not a heading of the letter: the letter's own
-            // headings (subject, areas) give its structure, and a prose
-            // `#####` under them would skip levels, which PDF/UA forbids.
-            Tag::Heading { .. } => {
+            // A wording template's headings are the letter's (subject,
+            // areas). A heading inside a prose field is printed as a bold
+            // line of its own: the letter's headings give its structure, and
+            // a prose `#####` under them would skip levels, which PDF/UA
+            // forbids.
+            Tag::Heading { level, .. } => {
                 self.interrupts(&range, "a heading");
                 if self.source[range.clone()].trim_end().contains('\n') {
                     self.warn(
@@ -326,7 +380,12 @@ impl<'a> Writer<'a> {
                     );
                 }
                 self.begin_block();
-                self.open_inline("#strong[");
+                if self.outlined {
+                    let open = format!("#heading(level: {}, outlined: true)[", *level as usize);
+                    self.open_inline(&open);
+                } else {
+                    self.open_inline("#strong[");
+                }
             }
             Tag::BlockQuote(kind) => {
                 self.begin_block();
@@ -446,6 +505,7 @@ impl<'a> Writer<'a> {
                     self.frames.push(Frame::Inline { wrapped: false });
                 } else {
                     self.open_inline(&format!("#link({})[", escape::string(&url)));
+                    self.link = Some((String::new(), dest_url.to_string()));
                 }
             }
             Tag::Image { dest_url, .. } => {
@@ -492,11 +552,22 @@ impl<'a> Writer<'a> {
             TagEnd::DefinitionList | TagEnd::DefinitionListDefinition => {
                 self.frames.pop();
             }
+            TagEnd::Link => {
+                self.end_inline();
+                if let Some((text, address)) = self.link.take()
+                    && !same_address(&text, &address)
+                {
+                    escape::push_markup(&mut self.out, &format!(" ({address})"));
+                }
+            }
             _ => self.end_inline(),
         }
     }
 
     fn text(&mut self, text: &str) {
+        if let Some((link_text, _)) = &mut self.link {
+            link_text.push_str(text);
+        }
         match &mut self.code {
             Some(code) => code.push_str(text),
             None => escape::push_markup(&mut self.out, text),
@@ -535,6 +606,9 @@ impl<'a> Writer<'a> {
             self.out.push_str("\n\n");
         }
         *blocks += 1;
+        if self.frames.len() == 1 {
+            self.last_block = self.out.len();
+        }
     }
 
     /// Converts the indented block just read as prose of its own, in place.
@@ -619,6 +693,19 @@ pub fn dedent(text: &str) -> String {
         out.push_str(&line[cut.min(indent)..]);
     }
     out
+}
+
+/// Whether a link's text is its address already (give or take the scheme,
+/// `mailto:` and a final `/`), so printing the address would repeat it.
+fn same_address(text: &str, address: &str) -> bool {
+    let bare = |s: &str| {
+        let s = s.trim();
+        let s = ["https://", "http://", "mailto:"]
+            .iter()
+            .fold(s, |s, p| s.strip_prefix(p).unwrap_or(s));
+        s.strip_suffix('/').unwrap_or(s).to_lowercase()
+    };
+    bare(text) == bare(address)
 }
 
 fn align_name(alignment: Alignment) -> &'static str {

@@ -16,7 +16,7 @@ use crate::model::MarkdownOptions;
 /// Bounded: emptied when it holds more than [`ConvertedProse::LIMIT`] bytes
 /// of prose, so a batch of distinct letters only passes through it.
 pub(super) struct ConvertedProse {
-    /// Entries by the hash of their text and lead; the text is compared too,
+    /// Entries by the hash of their text; the text is compared too,
     /// so a hash collision only costs a conversion.
     by_hash: BoundedCache<u64, ProseEntry>,
     /// How many texts were converted rather than found.
@@ -31,32 +31,25 @@ impl Default for ConvertedProse {
 
 struct ProseEntry {
     text: Box<str>,
-    lead: Option<Box<str>>,
     markup: Value,
 }
 
 impl ConvertedProse {
     pub(super) const LIMIT: usize = 1 << 20;
 
-    /// The typst markup of `text` with `lead`, converted only if not already.
-    pub(super) fn markup(
-        &mut self,
-        text: &str,
-        lead: Option<&str>,
-        options: MarkdownOptions,
-    ) -> Value {
+    /// The typst markup of `text`, converted only if not already.
+    pub(super) fn markup(&mut self, text: &str, options: MarkdownOptions) -> Value {
         use std::hash::BuildHasher;
-        let hash = foldhash::fast::FixedState::default().hash_one((text, lead));
-        let same = |e: &&ProseEntry| *e.text == *text && e.lead.as_deref() == lead;
+        let hash = foldhash::fast::FixedState::default().hash_one(text);
+        let same = |e: &&ProseEntry| *e.text == *text;
         if let Some(entry) = self.by_hash.get(&hash).filter(same) {
             return entry.markup.clone();
         }
-        let markup = Value::safe_string(&markdown::to_typst(text, lead, options).markup);
+        let markup = Value::safe_string(&markdown::to_typst(text, None, options).markup);
         self.conversions += 1;
-        let size = text.len() + lead.map_or(0, str::len);
-        let entry = ProseEntry { text: text.into(), lead: lead.map(Into::into), markup };
+        let entry = ProseEntry { text: text.into(), markup };
         let markup = entry.markup.clone();
-        self.by_hash.insert(hash, entry, size);
+        self.by_hash.insert(hash, entry, text.len());
         markup
     }
 

@@ -101,11 +101,12 @@ fn unchanged_letters_are_skipped_and_template_changes_rerender() {
     assert!(text.contains("Dear Anthony"));
 
     // A changed template re-renders every letter.
-    let template = project.path().join("templates/monitoring.typ.tera");
+    let template = project.path().join("templates/monitoring.md.tera");
     let wording = std::fs::read_to_string(&template).unwrap();
-    std::fs::write(&template, wording.replace("Yours sincerely", "Yours faithfully")).unwrap();
+    std::fs::write(&template, wording.replace("I would like to thank", "We would like to thank"))
+        .unwrap();
     batch().assert().success().stdout(contains("2 rendered, 0 unchanged, 0 failed"));
-    assert!(pdf_text(&project.path().join("out/second.pdf")).contains("Yours faithfully"));
+    assert!(pdf_text(&project.path().join("out/second.pdf")).contains("We would like to thank"));
 
     // A deleted PDF is rendered again; --force renders everything.
     std::fs::remove_file(project.path().join("out/second.pdf")).unwrap();

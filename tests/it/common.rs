@@ -42,11 +42,12 @@ pub fn project_copy() -> tempfile::TempDir {
     dir
 }
 
-/// The text of a PDF, extracted from the file itself.
+/// The text of a PDF, extracted from the file itself, as a reader sees it:
+/// the no-break spaces that keep a date on one line are spaces.
 pub fn pdf_text(path: &Path) -> String {
     let bytes = std::fs::read(path).expect("PDF exists");
     assert!(bytes.starts_with(b"%PDF-"), "{} is not a PDF", path.display());
-    pdf_extract::extract_text_from_mem(&bytes).expect("PDF text extracts")
+    pdf_extract::extract_text_from_mem(&bytes).expect("PDF text extracts").replace('\u{a0}', " ")
 }
 
 /// Words of a letter's text with layout noise removed, as the exemplar's

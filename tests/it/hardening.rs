@@ -80,16 +80,16 @@ fn a_named_pipe_or_a_device_as_translation_fails_at_once() {
 fn a_symlinked_template_is_used_inside_and_refused_outside() {
     let project = project_copy();
     let templates = project.path().join("templates");
-    let wording = std::fs::read_to_string(templates.join("monitoring.typ.tera")).unwrap();
+    let wording = std::fs::read_to_string(templates.join("monitoring.md.tera")).unwrap();
     std::fs::write(
-        project.path().join("house.typ.tera"),
-        wording.replace("Yours sincerely", "Yours faithfully"),
+        project.path().join("house.md.tera"),
+        wording.replace("I would like to thank", "We would like to thank"),
     )
     .unwrap();
-    std::fs::remove_file(templates.join("monitoring.typ.tera")).unwrap();
+    std::fs::remove_file(templates.join("monitoring.md.tera")).unwrap();
     std::os::unix::fs::symlink(
-        project.path().join("house.typ.tera"),
-        templates.join("monitoring.typ.tera"),
+        project.path().join("house.md.tera"),
+        templates.join("monitoring.md.tera"),
     )
     .unwrap();
     letterpress()
@@ -97,14 +97,14 @@ fn a_symlinked_template_is_used_inside_and_refused_outside() {
         .args(["render", "letters/cafcass-greater-london.toml", "-o", "out.pdf"])
         .assert()
         .success();
-    assert!(pdf_text(&project.path().join("out.pdf")).contains("Yours faithfully"));
+    assert!(pdf_text(&project.path().join("out.pdf")).contains("We would like to thank"));
 
     let outside = tempfile::tempdir().unwrap();
-    std::fs::write(outside.path().join("evil.typ.tera"), "outside").unwrap();
-    std::fs::remove_file(templates.join("monitoring.typ.tera")).unwrap();
+    std::fs::write(outside.path().join("evil.md.tera"), "outside").unwrap();
+    std::fs::remove_file(templates.join("monitoring.md.tera")).unwrap();
     std::os::unix::fs::symlink(
-        outside.path().join("evil.typ.tera"),
-        templates.join("monitoring.typ.tera"),
+        outside.path().join("evil.md.tera"),
+        templates.join("monitoring.md.tera"),
     )
     .unwrap();
     letterpress()
@@ -266,19 +266,20 @@ fn an_unwritable_output_is_found_before_any_letter_is_typeset() {
     batch(project.path()).code(3).stderr(contains("cannot write"));
 }
 
-/// Runs a batch of 120 letters, stops it with `signal` once some are
+/// Runs a batch of 300 letters, stops it with `signal` once some are
 /// written, and returns how many PDFs it wrote and how many the next run
 /// found unchanged.
 #[cfg(unix)]
 fn stopped_then_resumed(signal: &str) -> (usize, usize, Option<i32>) {
     let project = project_copy();
     let letters = project.path().join("letters");
-    for i in 0..120 {
+    for i in 0..300 {
         std::fs::write(letters.join(format!("copy-{i:03}.toml")), demo_text()).unwrap();
     }
+    // One letter at a time, so the run is still going when it is stopped.
     let child = Process::new(assert_cmd::cargo::cargo_bin("letterpress"))
         .current_dir(project.path())
-        .args(["batch", "letters", "-o", "out", "--jobs", "2", "--quiet"])
+        .args(["batch", "letters", "-o", "out", "--jobs", "1", "--quiet"])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -316,7 +317,7 @@ fn sigterm_and_sighup_stop_a_batch_like_ctrl_c_and_keep_its_work() {
     for signal in ["-TERM", "-HUP"] {
         let (written, unchanged, code) = stopped_then_resumed(signal);
         assert_eq!(code, Some(130), "{signal}");
-        assert!(written < 120, "{signal}: the run was not stopped");
+        assert!(written < 300, "{signal}: the run was not stopped");
         assert_eq!(unchanged, written, "{signal}: finished letters were rendered again");
     }
 }

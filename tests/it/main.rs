@@ -16,4 +16,5 @@ mod project;
 mod render;
 mod serve;
 mod watch;
+mod wording;
 mod workflow;

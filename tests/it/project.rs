@@ -28,32 +28,36 @@ fn a_project_of_its_own_from_init_to_overrides_and_fonts() {
     let pdf = root.join("out/example.pdf");
     assert!(pdf_text(&pdf).contains("Yours sincerely"));
 
-    // Override the wording: eject the built-in template and change the closing.
+    // Override the wording: eject the built-in template, by the name finding
+    // files use, and change a sentence; the closing is a setting.
     letterpress()
         .current_dir(&letters)
-        .args(["templates", "--eject", "monitoring.typ.tera"])
+        .args(["templates", "--eject", "monitoring"])
         .assert()
         .success();
-    let wording = root.join("templates/monitoring.typ.tera");
+    let wording = root.join("templates/monitoring.md.tera");
     let text = std::fs::read_to_string(&wording).unwrap();
-    std::fs::write(&wording, text.replace("Yours sincerely", "With kind regards")).unwrap();
+    std::fs::write(&wording, text.replace("I would like to thank you", "We thank you")).unwrap();
+    let config = root.join("letterpress.toml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{settings}\n[closing]\nen = \"With kind regards\"\n"))
+        .unwrap();
     letterpress().current_dir(&letters).args(["render", "example.toml"]).assert().success();
     let words = pdf_text(&pdf);
     assert!(words.contains("With kind regards") && !words.contains("Yours sincerely"));
+    assert!(words.contains("We thank you") && !words.contains("I would like to thank"));
     letterpress()
         .current_dir(&root)
         .arg("templates")
         .assert()
         .success()
-        .stdout(contains("templates/monitoring.typ.tera\tproject (overrides built-in)"))
-        .stdout(contains("templates/layout.typ\tbuilt-in"));
+        .stdout(contains("monitoring\tproject, overrides built-in\tPost inspection monitoring"))
+        .stdout(contains("monitoring.cy\tbuilt-in\t"))
+        .stdout(contains("brief\tbuilt-in\tOne-page summary"))
+        .stdout(contains("layout\tbuilt-in"));
 
     // A font the layout names but nobody provides is an error naming it.
-    letterpress()
-        .current_dir(&root)
-        .args(["templates", "--eject", "layout.typ"])
-        .assert()
-        .success();
+    letterpress().current_dir(&root).args(["templates", "--eject", "layout"]).assert().success();
     let layout = root.join("templates/layout.typ");
     let original = std::fs::read_to_string(&layout).unwrap();
     std::fs::write(&layout, original.replace("\"Liberation Sans\"", "\"Liberation Serif\""))

@@ -176,7 +176,7 @@ fn a_failed_render_keeps_the_previous_pdf() {
 #[test]
 fn template_errors_name_the_template_line() {
     let project = project_copy();
-    let template = project.path().join("templates/monitoring.typ.tera");
+    let template = project.path().join("templates/monitoring.md.tera");
     let original = std::fs::read_to_string(&template).unwrap();
     std::fs::write(
         &template,
@@ -191,7 +191,7 @@ fn template_errors_name_the_template_line() {
         .assert()
         .code(1)
         .stderr(contains("Field `salute` is not defined"))
-        .stderr(contains(format!("templates/monitoring.typ.tera:{line}:")));
+        .stderr(contains(format!("templates/monitoring.md.tera:{line}:")));
     assert!(!project.path().join("out").exists());
 }
 

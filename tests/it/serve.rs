@@ -323,7 +323,7 @@ fn a_folder_lists_its_letters_and_previews_the_one_picked() {
     }
 
     // A template change updates the open letter.
-    let template = project.path().join("templates/monitoring.typ.tera");
+    let template = project.path().join("templates/monitoring.md.tera");
     let mut text = std::fs::read_to_string(&template).unwrap();
     text.push_str("\n{# touched #}\n");
     std::fs::write(&template, &text).unwrap();

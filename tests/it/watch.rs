@@ -144,7 +144,7 @@ fn a_layout_in_a_templates_folder_made_while_watching_is_watched_too() {
     let _child = watch_quietly(project.path(), DEMO, "laid-out.pdf");
     wait_for("the first render", Duration::from_secs(20), || pdf.exists());
     let layout = std::fs::read_to_string(repo().join("templates/layout.typ")).unwrap();
-    let relabelled = |label: &str| layout.replace("\"Page\"", &format!("\"{label}\""));
+    let relabelled = |label: &str| layout.replace("[#labels.page #n", &format!("[{label} #n"));
     std::fs::create_dir(&templates).unwrap();
     std::fs::write(templates.join("layout.typ"), relabelled("Sheet")).unwrap();
     wait_for("the render with the new layout", Duration::from_secs(2), || {

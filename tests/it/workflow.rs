@@ -258,7 +258,7 @@ fn a_template_without_a_welsh_version_says_which_file_to_add() {
     let (project, finding) = demo_with(|t| top_level(t, "language = \"cy\"\ntemplate = \"brief\""));
     render_to(&finding, &project.path().join("x.pdf"))
         .code(1)
-        .stderr(contains("template `brief` has no Welsh version; add templates/brief.cy.typ.tera"));
+        .stderr(contains("template `brief` has no Welsh version; add templates/brief.cy.md.tera"));
 }
 
 /// The demo project with `config` appended to its letterpress.toml.

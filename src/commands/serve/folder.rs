@@ -54,11 +54,15 @@ fn summarise(files: &Sandbox, path: &std::path::Path) -> Summary {
         Err(_) => return Summary { errors: 1, ..Summary::default() },
     };
     let prose = |text: &str| crate::wording::markdown::remarks(text);
-    let (finding, problems) = crate::finding::check(path, text, &prose);
+    // Read as a monitoring letter: a letter of another kind may show a
+    // missing section here that its own page does not.
+    let kind_of = |_: Option<&str>| crate::model::LetterKind::default();
+    let (finding, problems) = crate::finding::check(path, text, &prose, &kind_of);
     let (errors, warnings) = problems.counts();
     let mut summary = Summary { errors, warnings, ..Summary::default() };
     if let Some(finding) = finding {
-        summary.service_area = finding.inspection.service_area.clone();
+        summary.service_area =
+            finding.inspection.as_ref().map(|i| i.service_area.clone()).unwrap_or_default();
         summary.date = finding.date.to_string();
         summary.status = format!("{:?}", finding.status).to_lowercase();
         summary.language = finding.language.name().to_owned();

@@ -35,7 +35,33 @@ fn only_web_mail_and_phone_links_become_links() {
 
 #[test]
 fn links_pass_the_url_as_a_string() {
-    assert_eq!(convert("[x](http://a.b/\"q)"), "#link(\"http://a.b/\\\"q\")[x];");
+    assert_eq!(
+        convert("[x](http://a.b/\"q)"),
+        "#link(\"http://a.b/\\\"q\")[x]; \\(http\\:\\/\\/a\\.b\\/\\\"q\\)"
+    );
+}
+
+#[test]
+fn a_link_prints_its_address_unless_its_text_is_the_address() {
+    let printed = convert("See [our guidance](https://example.org/guide).");
+    assert!(
+        printed.contains("our guidance]; \\(https\\:\\/\\/example\\.org\\/guide\\)"),
+        "{printed}"
+    );
+    for same in ["<https://example.org/>", "[example.org](https://example.org)", "<a@b.org>"] {
+        assert!(!convert(same).contains("\\("), "{same}: {}", convert(same));
+    }
+}
+
+#[test]
+fn slots_take_converted_prose_and_the_last_block_is_found() {
+    let md = format!("# Head\n\nIt said {}\n\nLast one.", prose_slot(0));
+    let out = wording_to_typst(&md, &["*x*\n\ny"], MarkdownOptions::default());
+    assert!(out.markup.starts_with("#heading(level: 1, outlined: true)[Head];"));
+    assert!(out.markup.contains("It said *x*\n\ny"), "{}", out.markup);
+    assert_eq!(&out.markup[out.last_block..], "Last one\\.");
+    let stray = wording_to_typst(&prose_slot(3), &[], MarkdownOptions::default());
+    assert!(stray.markup.contains("letterpress"), "an unknown slot is printed as text");
 }
 
 #[test]
