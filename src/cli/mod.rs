@@ -7,6 +7,7 @@
 //! written), 130 a batch interrupted with Ctrl-C.
 
 mod failure;
+mod import;
 mod letters;
 mod project;
 
@@ -165,9 +166,41 @@ pub enum Command {
     /// Refuses to overwrite an existing file.
     ///
     /// Example: letterpress new letters/north-east.toml
+    ///
+    /// With --tracker, writes an empty tracker workbook for `import` instead:
+    /// the Letters and Areas sheets with their headers, an example letter and
+    /// instructions.
+    ///
+    /// Example: letterpress new --tracker tracker.xlsx
     New {
         /// Where to create it.
-        path: PathBuf,
+        #[arg(required_unless_present = "tracker")]
+        path: Option<PathBuf>,
+        /// Create an empty tracker workbook (.xlsx) here instead.
+        #[arg(long, value_name = "FILE", conflicts_with = "path")]
+        tracker: Option<PathBuf>,
+    },
+    /// Import a tracker spreadsheet: one finding file per letter.
+    ///
+    /// The tracker is an .xlsx, .xlsm or .ods workbook with the sheets Letters
+    /// and Areas, or a folder holding letters.csv and areas.csv (README,
+    /// "Importing a tracker spreadsheet"). Every row is checked first, as
+    /// `check` checks a finding file; nothing is written while any has an
+    /// error. A file edited since it was imported is not replaced.
+    ///
+    /// Example: letterpress import tracker.xlsx --dry-run
+    Import {
+        /// The workbook, or a folder holding letters.csv and areas.csv.
+        tracker: PathBuf,
+        /// Folder to write the finding files to (default: letters/ in the project).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// List what would be written, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace files even if they were edited since they were imported.
+        #[arg(long)]
+        force: bool,
     },
     /// Render every finding file under a folder, in parallel.
     ///
@@ -206,7 +239,16 @@ pub fn run(cli: Cli) -> ExitCode {
             clap_complete::generate(shell, &mut command, "letterpress", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::New { path } => project::new_finding(&path),
+        Command::New { path, tracker } => match (path, tracker) {
+            (_, Some(tracker)) => project::new_tracker(&tracker),
+            (Some(path), None) => project::new_finding(&path),
+            // clap asks for one of the two first.
+            (None, None) => Err(failure::Failure::Refused("name the file to create".into())),
+        },
+        Command::Import { tracker, output, dry_run, force } => {
+            let options = import::ImportArgs { output: output.as_deref(), dry_run, force };
+            import::import(project, &tracker, &options)
+        }
         Command::Render { finding, output, emit_typst, png, output_args } => {
             letters::render(project, &finding, output.as_deref(), emit_typst, png, &output_args)
         }

@@ -11,11 +11,16 @@ impl Renderer {
     /// errors and warnings, then whether its wording template exists and
     /// renders, and whether its translation agrees with it.
     pub fn check(&self, finding_path: &Path) -> FileProblems {
+        match crate::finding::read_text(&display_path(finding_path)) {
+            Ok(text) => self.check_text(finding_path, text),
+            Err(problems) => problems,
+        }
+    }
+
+    /// [`Renderer::check`] for finding-file text not (yet) in a file:
+    /// `finding_path` is where it is, or will be, written.
+    pub fn check_text(&self, finding_path: &Path, text: String) -> FileProblems {
         let shown = display_path(finding_path);
-        let text = match crate::finding::read_text(&shown) {
-            Ok(text) => text,
-            Err(problems) => return problems,
-        };
         let prose = |text: &str| crate::wording::markdown::remarks(text);
         let (finding, mut problems) = crate::finding::check(&shown, text, &prose);
         let Some(finding) = finding else { return problems };

@@ -8,6 +8,7 @@ mod layout;
 mod bad_input;
 mod batch;
 mod commonmark;
+mod import;
 mod injection;
 mod pdf_quality;
 mod project;
