@@ -5,7 +5,8 @@
 //! [`model`] (what a letter is) → [`finding`] (the TOML file read into the
 //! model and validated) → [`wording`] (tera templates and Markdown → typst
 //! source) → [`typeset`] (typst in-process: layout, PDF, page images) →
-//! `output` (naming and writing files whole) → [`render`] (the pipeline,
+//! `output` (naming and writing files whole) → `import` (a tracker
+//! spreadsheet made into finding files) → [`render`] (the pipeline,
 //! composed once) → `commands` (batch, watch, serve) → [`cli`]. [`project`]
 //! (discovery, config, built-in files, letter discovery) serves them all;
 //! [`diagnostic`] (located problems) is a leaf every stage reports through,
@@ -16,6 +17,7 @@ pub mod cli;
 mod commands;
 pub mod diagnostic;
 pub mod finding;
+mod import;
 pub mod model;
 mod output;
 pub mod project;

@@ -9,6 +9,7 @@ use crate::commands::batch::BatchError;
 use crate::commands::serve::ServeError;
 use crate::commands::watch::WatchError;
 use crate::diagnostic::FileProblems;
+use crate::import::ImportError;
 use crate::output::OutputError;
 use crate::project::{LettersError, ProjectError};
 use crate::render::{LetterError, SetupError};
@@ -47,6 +48,9 @@ pub(super) enum Failure {
     /// A new file could not be created.
     #[error("{0}")]
     Create(#[from] CreateError),
+    /// A tracker could not be imported.
+    #[error("{0}")]
+    Import(#[from] ImportError),
     /// The command was refused, with the reason.
     #[error("{0}")]
     Refused(String),
@@ -83,6 +87,10 @@ impl Failure {
                 BatchError::Letters(_) | BatchError::Read(_) | BatchError::Folder { .. },
             ) => true,
             Failure::Watch(WatchError::Project(_)) => true,
+            Failure::Import(err) => {
+                !matches!(err, ImportError::Write(e) if write(e))
+                    && !matches!(err, ImportError::Workbook(_))
+            }
             Failure::Batch(BatchError::Threads { .. })
             | Failure::Watch(_)
             | Failure::Serve(_)
@@ -95,6 +103,15 @@ impl Failure {
     pub(super) fn report(&self) {
         match self {
             Failure::Letter(err) => report_letter_error(err),
+            Failure::Import(ImportError::Invalid(problems)) => {
+                eprintln!("{problems}");
+                let errors = problems.count(crate::import::Severity::Error);
+                eprintln!(
+                    "error: nothing was imported: {errors} error{} in {}",
+                    if errors == 1 { "" } else { "s" },
+                    problems.workbook
+                );
+            }
             other => eprintln!("error: {other}"),
         }
     }

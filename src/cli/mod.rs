@@ -7,6 +7,7 @@
 //! written), 130 a batch interrupted with Ctrl-C.
 
 mod failure;
+mod import;
 mod letters;
 mod project;
 
@@ -185,18 +186,50 @@ pub enum Command {
     /// write outside the project.
     ///
     /// Example: letterpress new letters/north-east --areas 3
+    ///
+    /// With --tracker, writes an empty tracker workbook for `import` instead:
+    /// the Letters and Areas sheets with their headers, an example letter and
+    /// instructions.
+    ///
+    /// Example: letterpress new --tracker tracker.xlsx
     New {
         /// Where to create it, inside the project; `.toml` is added if missing.
-        path: PathBuf,
+        #[arg(required_unless_present = "tracker")]
+        path: Option<PathBuf>,
         /// How many areas for improvement to write a table for.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=50))]
         areas: u16,
-        /// The wording template the letter names (templates/NAME.typ.tera).
+        /// The wording template the letter names (templates/NAME.md.tera).
         #[arg(long, value_name = "NAME")]
         template: Option<String>,
         /// The language the letter is written in: en or cy.
         #[arg(long, value_name = "CODE", value_parser = parse_language)]
         language: Option<Language>,
+        /// Create an empty tracker workbook (.xlsx) here instead.
+        #[arg(long, value_name = "FILE", conflicts_with = "path")]
+        tracker: Option<PathBuf>,
+    },
+    /// Import a tracker spreadsheet: one finding file per letter.
+    ///
+    /// The tracker is an .xlsx, .xlsm or .ods workbook with the sheets Letters
+    /// and Areas, or a folder holding letters.csv and areas.csv (README,
+    /// "Importing a tracker spreadsheet"). Every row is checked first, as
+    /// `check` checks a finding file; nothing is written while any has an
+    /// error. A file edited since it was imported is not replaced.
+    ///
+    /// Example: letterpress import tracker.xlsx --dry-run
+    Import {
+        /// The workbook, or a folder holding letters.csv and areas.csv.
+        tracker: PathBuf,
+        /// Folder to write the finding files to (default: letters/ in the project).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// List what would be written, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace files even if they were edited since they were imported.
+        #[arg(long)]
+        force: bool,
     },
     /// Render every finding file under a folder, in parallel.
     ///
@@ -240,13 +273,22 @@ pub fn run(cli: Cli) -> ExitCode {
             clap_complete::generate(shell, &mut command, "letterpress", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::New { path, areas, template, language } => {
-            let options = project::NewArgs {
-                areas: usize::from(areas),
-                template: template.as_deref(),
-                language: language.unwrap_or_default(),
-            };
-            project::new_finding(project, &path, &options)
+        Command::New { path, areas, template, language, tracker } => match (path, tracker) {
+            (_, Some(tracker)) => project::new_tracker(&tracker),
+            (Some(path), None) => {
+                let options = project::NewArgs {
+                    areas: usize::from(areas),
+                    template: template.as_deref(),
+                    language: language.unwrap_or_default(),
+                };
+                project::new_finding(project, &path, &options)
+            }
+            // clap asks for one of the two first.
+            (None, None) => Err(failure::Failure::Refused("name the file to create".into())),
+        },
+        Command::Import { tracker, output, dry_run, force } => {
+            let options = import::ImportArgs { output: output.as_deref(), dry_run, force };
+            import::import(project, &tracker, &options)
         }
         Command::Render { finding, output, emit_typst, png, output_args } => {
             letters::render(project, &finding, output.as_deref(), emit_typst, png, &output_args)

@@ -206,9 +206,18 @@ fn known_template(root: &Path, name: &str, language: Language) -> Result<(), Fai
     )))
 }
 
+pub(super) fn new_tracker(path: &Path) -> Result<ExitCode, Failure> {
+    create_new(path, crate::import::empty_tracker()?)?;
+    eprintln!(
+        "created {}; fill in its TODO cells (or replace the example), then run: letterpress import {0}",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Writes a new file, creating its folder; never replaces an existing file,
 /// even one that appears between a check and the write.
-fn create_new(path: &Path, contents: &str) -> Result<(), CreateError> {
+fn create_new(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), CreateError> {
     let failed =
         |source| CreateError::Output(OutputError::Write { path: path.to_path_buf(), source });
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -217,7 +226,7 @@ fn create_new(path: &Path, contents: &str) -> Result<(), CreateError> {
         })?;
     }
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(path);
-    match file.and_then(|mut f| std::io::Write::write_all(&mut f, contents.as_bytes())) {
+    match file.and_then(|mut f| std::io::Write::write_all(&mut f, contents.as_ref())) {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
             Err(CreateError::Exists(path.to_path_buf()))

@@ -14,18 +14,23 @@ impl Renderer {
     /// Every problem of the finding file at `finding_path`: its own errors
     /// and warnings, then whatever would stop its render.
     pub fn check(&self, finding_path: &Path) -> FileProblems {
+        match crate::finding::read_text(&self.project.files, finding_path) {
+            Ok(text) => self.check_text(finding_path, text),
+            Err(problems) => problems,
+        }
+    }
+
+    /// [`Renderer::check`] for finding-file text not (yet) in a file:
+    /// `finding_path` is where it is, or will be, written.
+    pub fn check_text(&self, finding_path: &Path, text: String) -> FileProblems {
         let shown = display_path(finding_path);
-        let text = match crate::finding::read_text(&self.project.files, finding_path) {
-            Ok(text) => text,
-            Err(problems) => return problems,
-        };
         let prose = |text: &str| crate::wording::markdown::remarks(text);
         let kind_of = |name: Option<&str>| self.kind_of(name);
-        let (finding, mut problems) = crate::finding::check(&shown, text, &prose, &kind_of);
+        let (finding, mut problems) = crate::finding::check(&shown, text.clone(), &prose, &kind_of);
         if finding.is_none() || problems.has_errors() {
             return problems;
         }
-        let rendered = self.prepare(finding_path).and_then(|letter| {
+        let rendered = self.prepare_text(finding_path, text).and_then(|letter| {
             self.destination(finding_path, &letter.finding, Place::Given(None))?;
             let document = self.lay_out(&letter)?;
             document.pdf()?;

@@ -289,8 +289,18 @@ impl Renderer {
     /// edit-preview loop: `serve` renders every open letter again after a
     /// save to any of them, and a save without an edit is still a change.
     pub fn prepare(&self, finding_path: &Path) -> Result<PreparedLetter, LetterError> {
-        let shown = display_path(finding_path);
         let text = self.read_finding_text(finding_path)?;
+        self.prepare_text(finding_path, text)
+    }
+
+    /// [`Renderer::prepare`] for finding-file text already read (or not yet
+    /// written: `finding_path` is where it is, or will be).
+    pub fn prepare_text(
+        &self,
+        finding_path: &Path,
+        text: String,
+    ) -> Result<PreparedLetter, LetterError> {
+        let shown = display_path(finding_path);
         let now = crate::wording::locale::now_utc();
         let prepared = |(finding, warnings): (Finding, FileProblems),
                         worded: &bilingual::Worded,

@@ -10,6 +10,7 @@ mod batch;
 mod commonmark;
 mod gate;
 mod hardening;
+mod import;
 mod injection;
 mod pdf_quality;
 mod project;

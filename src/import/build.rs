@@ -1,0 +1,507 @@
+//! Letters from rows: each `Letters` row and its `Areas` rows read cell by
+//! cell, joined by `letter id`, written as a finding file and checked as
+//! one, every problem named by its cell.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::cells;
+use super::columns::{self, AREAS, Header, LETTERS};
+use super::sheet::{Row, Sheet, Value, cell_name};
+use super::text::{Field, Item, Place, TomlText};
+use super::{LetterCheck, Located, Severity};
+use crate::diagnostic::Severity as FileSeverity;
+
+/// One letter, built and checked.
+#[derive(Debug)]
+pub(super) struct Letter {
+    /// Where its finding file goes.
+    pub path: PathBuf,
+    /// The tracker and rows it came from, for the file's first comment.
+    pub source: String,
+    /// The finding file's TOML.
+    pub body: String,
+}
+
+/// How a column's cells are read, and where their value goes in the
+/// finding file (`table`, `key`).
+#[derive(Clone, Copy)]
+enum Kind {
+    Line,
+    /// A word from a fixed set (status, language): compared lowercase.
+    Word,
+    Date,
+    Month,
+    Judgement,
+    List,
+    Timescale,
+    Prose,
+}
+
+/// The `Letters` columns in the order the finding file writes them; the
+/// address lines and the postcode are one field, `recipient.address`.
+const LETTER_FIELDS: &[(&str, Option<&str>, &str, Kind)] = &[
+    ("date", None, "date", Kind::Date),
+    ("status", None, "status", Kind::Word),
+    ("template", None, "template", Kind::Line),
+    ("language", None, "language", Kind::Word),
+    ("reference", None, "reference", Kind::Line),
+    ("overall", None, "overall", Kind::Judgement),
+    ("enclosures", None, "enclosures", Kind::List),
+    ("cc", None, "cc", Kind::List),
+    ("recipient name", Some("recipient"), "name", Kind::Line),
+    ("recipient role", Some("recipient"), "role", Kind::Line),
+    ("recipient organisation", Some("recipient"), "organisation", Kind::Line),
+    ("address line 1", Some("recipient"), "address", Kind::List),
+    ("salutation", Some("recipient"), "salutation", Kind::Line),
+    ("provider", Some("inspection"), "provider", Kind::Line),
+    ("service area", Some("inspection"), "service_area", Kind::Line),
+    ("code", Some("inspection"), "code", Kind::Line),
+    ("week commencing", Some("inspection"), "week_commencing", Kind::Date),
+    ("published", Some("inspection"), "published", Kind::Month),
+    ("visit from", Some("visit"), "from", Kind::Date),
+    ("visit to", Some("visit"), "to", Kind::Date),
+    ("locations", Some("visit"), "locations", Kind::Line),
+    ("assessed", Some("visit"), "assessed", Kind::List),
+    ("met", Some("visit"), "met", Kind::List),
+    ("signatory name", Some("signatory"), "name", Kind::Line),
+    ("signatory role", Some("signatory"), "role", Kind::Line),
+];
+
+/// The address block's columns, in order: each filled one is a line.
+const ADDRESS: [&str; 8] = [
+    "address line 1",
+    "address line 2",
+    "address line 3",
+    "address line 4",
+    "address line 5",
+    "address line 6",
+    "address line 7",
+    "postcode",
+];
+
+/// The `Areas` columns an `[[area]]` is written from, in order.
+const AREA_FIELDS: &[(&str, &str, Kind)] = &[
+    ("timescale", "timescale", Kind::Timescale),
+    ("action", "action", Kind::Line),
+    ("judgement", "judgement", Kind::Judgement),
+    ("reported", "reported", Kind::Prose),
+    ("progress", "progress", Kind::Prose),
+];
+
+/// The longest letter id (a file name).
+const MAX_ID: usize = 80;
+
+/// Reads one data row's cells, collecting a problem for each bad one.
+struct RowReader<'a> {
+    sheet: &'a str,
+    header: &'a Header,
+    layout: &'static [columns::Column],
+    row: &'a Row,
+    /// ` (letter "x", area 2)`, added to every message.
+    context: String,
+    problems: &'a mut Vec<Located>,
+    ok: bool,
+}
+
+impl<'a> RowReader<'a> {
+    fn place(&self, name: &str) -> Place {
+        let cell = match self.header.column(name) {
+            Some(col) => cell_name(col, self.row.number),
+            None => format!("{0}:{0}", self.row.number),
+        };
+        Place { sheet: self.sheet.to_owned(), cell }
+    }
+
+    fn fail(&mut self, name: &str, message: String) {
+        let place = self.place(name);
+        self.problems.push(Located::new(
+            Severity::Error,
+            &place.sheet,
+            &place.cell,
+            format!("{message}{}", self.context),
+        ));
+        self.ok = false;
+    }
+
+    /// The filled-in cell of column `name`; an empty required cell, or a
+    /// formula error, is reported.
+    fn get(&mut self, name: &str) -> Option<&'a Value> {
+        let required = self.layout.iter().any(|c| c.header == name && c.required);
+        let (row, header) = (self.row, self.header);
+        match columns::cell(row, header, name) {
+            Some(Value::Error(err)) => {
+                let err = err.clone();
+                self.fail(name, format!("{name} holds the formula error {err}"));
+                None
+            }
+            None if required && self.header.column(name).is_some() => {
+                self.fail(name, format!("{name} is empty"));
+                None
+            }
+            value => value,
+        }
+    }
+
+    /// The value of column `name` read as `kind`, or `None` (reported
+    /// when wrong).
+    fn item(&mut self, name: &str, kind: Kind) -> Option<Item> {
+        let value = self.get(name)?.clone();
+        let read = match kind {
+            Kind::Line => cells::line(&value).map(Item::Line).map_err(|e| format!("{name} {e}")),
+            Kind::Word => cells::line(&value)
+                .map(|word| Item::Line(word.to_lowercase()))
+                .map_err(|e| format!("{name} {e}")),
+            Kind::Prose => Ok(Item::Prose(cells::prose(&value))),
+            Kind::Date => cells::date(&value).map(Item::Date).map_err(|e| prefixed(name, e)),
+            Kind::Month => cells::month(&value).map(Item::Month).map_err(|e| prefixed(name, e)),
+            Kind::Judgement => cells::judgement(&value)
+                .map(|j| Item::Line(j.as_str().to_owned()))
+                .map_err(|e| prefixed(name, e)),
+            Kind::Timescale => {
+                cells::timescale(&value).map(|(_, t)| Item::Line(t)).map_err(|e| prefixed(name, e))
+            }
+            Kind::List => {
+                let place = self.place(name);
+                let items = cells::lines(&value).into_iter().map(|l| (l, place.clone())).collect();
+                Ok(Item::List(items))
+            }
+        };
+        read.map_err(|message| self.fail(name, message)).ok()
+    }
+
+    fn field(&mut self, name: &str, key: &'static str, kind: Kind) -> Option<Field> {
+        let item = self.item(name, kind)?;
+        Some(Field { key, item, place: self.place(name) })
+    }
+
+    /// The address lines and the postcode, each filled one a line.
+    fn address(&mut self) -> Option<Field> {
+        let mut lines = Vec::new();
+        for name in ADDRESS {
+            if let Some(Item::Line(line)) = self.item(name, Kind::Line) {
+                lines.push((line, self.place(name)));
+            }
+        }
+        let place = self.place(ADDRESS[0]);
+        (!lines.is_empty()).then_some(Field { key: "address", item: Item::List(lines), place })
+    }
+}
+
+/// `name` before a message about a value that starts with it quoted.
+fn prefixed(name: &str, message: String) -> String {
+    format!("{name}: {message}")
+}
+
+/// A `Letters` row, read.
+struct LetterRow {
+    id: String,
+    row: u32,
+    id_place: Place,
+    /// `(table, field)` in the finding file's order; `None` when a cell
+    /// was wrong.
+    fields: Option<Vec<(Option<&'static str>, Field)>>,
+    draft: bool,
+}
+
+/// An `Areas` row, read.
+struct AreaRow {
+    number: u32,
+    row: u32,
+    number_place: Place,
+    fields: Option<Vec<Field>>,
+}
+
+/// Whether `id` can be a file name everywhere: letters, digits, `-`, `_`
+/// and `.`, not starting with a dot or a dash.
+fn id_problem(id: &str) -> Option<String> {
+    let fine = !id.is_empty()
+        && id.len() <= MAX_ID
+        && !id.starts_with(['.', '-'])
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    (!fine).then(|| {
+        format!(
+            "letter id \"{id}\" cannot be a file name; use letters, digits and dashes (at most {MAX_ID}), like \"{}\"",
+            slug::slugify(id)
+        )
+    })
+}
+
+fn read_letter_row(
+    sheet: &Sheet,
+    header: &Header,
+    row: &Row,
+    problems: &mut Vec<Located>,
+) -> LetterRow {
+    let mut r = RowReader {
+        sheet: &sheet.name,
+        header,
+        layout: LETTERS,
+        row,
+        context: String::new(),
+        problems,
+        ok: true,
+    };
+    let id = r.get("letter id").map(cells::display).map(|s| s.trim().to_owned());
+    let id_place = r.place("letter id");
+    if let Some(problem) = id.as_deref().and_then(id_problem) {
+        r.fail("letter id", problem);
+    }
+    let id = id.unwrap_or_default();
+    if !id.is_empty() {
+        r.context = format!(" (letter \"{id}\")");
+    }
+    let mut fields = Vec::new();
+    for &(name, table, key, kind) in LETTER_FIELDS {
+        let field = if name == ADDRESS[0] { r.address() } else { r.field(name, key, kind) };
+        fields.extend(field.map(|f| (table, f)));
+    }
+    let draft = columns::cell(row, header, "status")
+        .is_some_and(|v| cells::display(v).trim().eq_ignore_ascii_case("draft"));
+    let ok = r.ok;
+    LetterRow { id, row: row.number, id_place, fields: ok.then_some(fields), draft }
+}
+
+fn read_area_row(
+    sheet: &Sheet,
+    header: &Header,
+    row: &Row,
+    problems: &mut Vec<Located>,
+) -> (String, AreaRow) {
+    let mut r = RowReader {
+        sheet: &sheet.name,
+        header,
+        layout: AREAS,
+        row,
+        context: String::new(),
+        problems,
+        ok: true,
+    };
+    let id =
+        r.get("letter id").map(cells::display).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let number = r.get("area").cloned().map(|v| cells::area_number(&v));
+    let number = match number {
+        Some(Ok(n)) => n,
+        Some(Err(message)) => {
+            r.fail("area", format!("area: {message}"));
+            0
+        }
+        None => 0,
+    };
+    r.context = match (id.is_empty(), number) {
+        (true, _) => String::new(),
+        (false, 0) => format!(" (letter \"{id}\")"),
+        (false, n) => format!(" (letter \"{id}\", area {n})"),
+    };
+    let fields: Vec<Field> =
+        AREA_FIELDS.iter().filter_map(|&(name, key, kind)| r.field(name, key, kind)).collect();
+    let ok = r.ok;
+    let number_place = r.place("area");
+    (id, AreaRow { number, row: row.number, number_place, fields: ok.then_some(fields) })
+}
+
+/// Every letter the tracker's sheets make, and every problem found.
+pub(super) fn letters(
+    sheets: &[Sheet],
+    source: &str,
+    dir: &Path,
+    check: LetterCheck<'_>,
+) -> (Vec<Letter>, Vec<Located>) {
+    let mut problems = Vec::new();
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    let csv = sheets.iter().any(|s| s.name.ends_with(".csv"));
+    let mut find = |wanted: &str| {
+        let found = columns::find_sheet(sheets, wanted);
+        if found.is_none() {
+            let what =
+                if csv { format!("{}.csv", wanted.to_lowercase()) } else { wanted.to_owned() };
+            problems.push(Located::new(
+                Severity::Error,
+                &what,
+                "A1",
+                format!("there is no sheet \"{what}\"; the workbook has {}", names.join(", ")),
+            ));
+        }
+        found
+    };
+    let (Some(letters_sheet), Some(areas_sheet)) = (find("Letters"), find("Areas")) else {
+        return (Vec::new(), problems);
+    };
+    let letters_header = Header::read(letters_sheet, LETTERS, &mut problems);
+    let areas_header = Header::read(areas_sheet, AREAS, &mut problems);
+    let data = |sheet: &'_ Sheet, header: &Header| -> Vec<Row> {
+        sheet.rows.iter().filter(|r| r.number > header.row).cloned().collect()
+    };
+
+    let mut rows: Vec<LetterRow> = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for row in data(letters_sheet, &letters_header) {
+        let letter = read_letter_row(letters_sheet, &letters_header, &row, &mut problems);
+        if !letter.id.is_empty() {
+            if let Some(first) = seen.get(&letter.id.to_lowercase()) {
+                problems.push(Located::new(
+                    Severity::Error,
+                    &letter.id_place.sheet,
+                    &letter.id_place.cell,
+                    format!(
+                        "letter id \"{}\" is also on row {first}; each letter has one row",
+                        letter.id
+                    ),
+                ));
+                continue;
+            }
+            seen.insert(letter.id.to_lowercase(), letter.row);
+        }
+        rows.push(letter);
+    }
+
+    let ids: Vec<&str> = rows.iter().map(|l| l.id.as_str()).filter(|id| !id.is_empty()).collect();
+    let mut areas: HashMap<String, Vec<AreaRow>> = HashMap::new();
+    for row in data(areas_sheet, &areas_header) {
+        let (id, area) = read_area_row(areas_sheet, &areas_header, &row, &mut problems);
+        if id.is_empty() {
+            continue;
+        }
+        if !seen.contains_key(&id.to_lowercase()) {
+            let place = Place {
+                sheet: areas_sheet.name.clone(),
+                cell: areas_header
+                    .column("letter id")
+                    .map_or_else(|| format!("{0}:{0}", row.number), |c| cell_name(c, row.number)),
+            };
+            let mut message = format!("there is no letter \"{id}\" in {}", letters_sheet.name);
+            if let Some(near) = cells::closest(&id, &ids) {
+                message.push_str(&format!("; did you mean \"{near}\"?"));
+            }
+            problems.push(Located::new(Severity::Error, &place.sheet, &place.cell, message));
+            continue;
+        }
+        areas.entry(id.to_lowercase()).or_default().push(area);
+    }
+
+    let mut built = Vec::new();
+    for letter in rows.into_iter().filter(|l| !l.id.is_empty()) {
+        let mut its_areas = areas.remove(&letter.id.to_lowercase()).unwrap_or_default();
+        its_areas.sort_by_key(|a| (a.number, a.row));
+        let numbered = area_numbers(&letter, &its_areas, &areas_sheet.name, &mut problems);
+        let (Some(fields), true) = (&letter.fields, numbered) else { continue };
+        let Some(area_fields) =
+            its_areas.iter().map(|a| a.fields.clone()).collect::<Option<Vec<Vec<Field>>>>()
+        else {
+            continue;
+        };
+        let mut toml = TomlText::default();
+        write_letter(&mut toml, fields, &area_fields);
+        let path = dir.join(format!("{}.toml", letter.id));
+        let rows_of = |numbers: Vec<u32>| super::write::row_ranges(&numbers);
+        let source = format!(
+            "{source} ({} row {}; {} rows {})",
+            letters_sheet.name,
+            letter.row,
+            areas_sheet.name,
+            rows_of(its_areas.iter().map(|a| a.row).collect())
+        );
+        problems.extend(checked(&toml, &letter, &path, check));
+        built.push(Letter { path, source, body: toml.text });
+    }
+    (built, problems)
+}
+
+/// Whether a letter's areas are numbered 1, 2, 3, … once each; reports
+/// a letter without areas, a number twice and a number left out.
+fn area_numbers(
+    letter: &LetterRow,
+    areas: &[AreaRow],
+    areas_sheet: &str,
+    problems: &mut Vec<Located>,
+) -> bool {
+    let id = &letter.id;
+    if areas.is_empty() {
+        problems.push(Located::new(
+            Severity::Error,
+            &letter.id_place.sheet,
+            &letter.id_place.cell,
+            format!(
+                "letter \"{id}\" has no areas for improvement; its template needs at least one: add its rows to {areas_sheet}"
+            ),
+        ));
+        return false;
+    }
+    let mut ok = true;
+    for (i, area) in areas.iter().enumerate().filter(|(_, a)| a.number > 0) {
+        let place = &area.number_place;
+        let message = if i > 0 && areas[i - 1].number == area.number {
+            format!(
+                "area {} of letter \"{id}\" is also on row {}; each area has one row",
+                area.number,
+                areas[i - 1].row
+            )
+        } else if area.number as usize != i + 1 && areas[..i].iter().all(|a| a.number > 0) {
+            format!(
+                "letter \"{id}\" has no area {}; number its areas 1, 2, 3, … as the letter does",
+                i + 1
+            )
+        } else {
+            continue;
+        };
+        problems.push(Located::new(Severity::Error, &place.sheet, &place.cell, message));
+        ok = false;
+        break;
+    }
+    ok && areas.iter().all(|a| a.number > 0)
+}
+
+/// Writes a letter's fields, then its areas, as a finding file.
+fn write_letter(
+    toml: &mut TomlText,
+    fields: &[(Option<&'static str>, Field)],
+    areas: &[Vec<Field>],
+) {
+    let mut table = None;
+    for (section, field) in fields {
+        if *section != table {
+            table = *section;
+            toml.header(&format!("[{}]", section.unwrap_or_default()));
+        }
+        toml.field(field);
+    }
+    for (i, area) in areas.iter().enumerate() {
+        toml.header(&format!("[[area]] # {}", i + 1));
+        for field in area {
+            toml.field(field);
+        }
+    }
+}
+
+/// The letter's problems as a finding file (`check`, and the placeholder
+/// a final letter must not have), each named by the cell it came from.
+fn checked(
+    toml: &TomlText,
+    letter: &LetterRow,
+    path: &Path,
+    check: LetterCheck<'_>,
+) -> Vec<Located> {
+    let mut found = check(path, toml.text.clone()).problems;
+    if !letter.draft {
+        found.extend(crate::finding::placeholders(path, toml.text.clone()).problems);
+    }
+    found
+        .into_iter()
+        .map(|problem| {
+            let place = problem
+                .span
+                .as_ref()
+                .and_then(|span| toml.place_at(span.start))
+                .unwrap_or(&letter.id_place);
+            let severity = match problem.severity {
+                FileSeverity::Error => Severity::Error,
+                FileSeverity::Warning => Severity::Warning,
+            };
+            let mut message = format!("{} (letter \"{}\")", problem.message, letter.id);
+            if let Some(hint) = &problem.hint {
+                message.push_str(&format!("; {hint}"));
+            }
+            Located::new(severity, &place.sheet, &place.cell, message)
+        })
+        .collect()
+}

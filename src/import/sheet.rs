@@ -1,0 +1,234 @@
+//! Reading a tracker into rows of cells that keep their place in the sheet,
+//! so every later problem can name `Sheet!B7`: an `.xlsx`, `.xlsm` or `.ods`
+//! workbook through calamine, or a folder holding `letters.csv` and
+//! `areas.csv`.
+
+use std::path::Path;
+
+use calamine::{Data, Reader};
+
+use super::ImportError;
+use crate::model::Date;
+
+/// The largest tracker file read (a workbook, or each CSV file): a tracker
+/// of thousands of letters is a few megabytes.
+pub(super) const MAX_FILE_BYTES: u64 = 64 << 20;
+/// The most rows a sheet may have.
+pub(super) const MAX_ROWS: usize = 50_000;
+/// The most characters a cell may hold.
+pub(super) const MAX_CELL_CHARS: usize = 100_000;
+
+/// What a cell holds, as the spreadsheet typed it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Value {
+    /// Text (every CSV cell is text).
+    Text(String),
+    /// A number without a date format.
+    Number(f64),
+    /// TRUE or FALSE.
+    Bool(bool),
+    /// A date cell; `timed` when it also holds a time of day.
+    Date { date: Date, timed: bool },
+    /// A formula that failed: `#DIV/0!`, `#REF!`, …
+    Error(String),
+}
+
+/// One non-empty cell.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Cell {
+    /// Column, counted from 0 (A).
+    pub col: u32,
+    /// What it holds.
+    pub value: Value,
+}
+
+/// One row with at least one non-empty cell.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Row {
+    /// Row number as the sheet shows it, from 1.
+    pub number: u32,
+    /// Its non-empty cells, left to right.
+    pub cells: Vec<Cell>,
+}
+
+/// One sheet (or CSV file): its name and its non-empty rows, top to bottom.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Sheet {
+    /// As the workbook names it (`Letters`), or the CSV file's name.
+    pub name: String,
+    /// Non-empty rows; the first is the header row.
+    pub rows: Vec<Row>,
+}
+
+/// The name of a cell as a spreadsheet shows it: column letters, then the
+/// row number (`A1`, `AB12`).
+pub(super) fn cell_name(col: u32, row: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{row}", String::from_utf8_lossy(&letters))
+}
+
+/// Reads every sheet of the tracker at `path`: a workbook file, or a folder
+/// holding the two CSV files.
+pub(super) fn read(path: &Path) -> Result<Vec<Sheet>, ImportError> {
+    let failed = |reason: String| ImportError::Open { path: path.to_path_buf(), reason };
+    if path.is_dir() {
+        let mut sheets = Vec::new();
+        for name in super::columns::CSV_FILES {
+            let file = path.join(name);
+            if !file.is_file() {
+                return Err(failed(format!(
+                    "the folder has no {name}; a tracker folder holds {}",
+                    super::columns::CSV_FILES.join(" and ")
+                )));
+            }
+            sheets.push(read_csv(&file, name)?);
+        }
+        return Ok(sheets);
+    }
+    check_size(path)?;
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if !matches!(extension.as_deref(), Some("xlsx" | "xlsm" | "ods")) {
+        return Err(failed(
+            "a tracker is an .xlsx, .xlsm or .ods workbook, or a folder holding letters.csv and areas.csv".into(),
+        ));
+    }
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| failed(e.to_string()))?;
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).map_err(|e| failed(e.to_string()))?;
+        sheets.push(sheet_of_range(name, &range).map_err(failed)?);
+    }
+    Ok(sheets)
+}
+
+fn check_size(path: &Path) -> Result<(), ImportError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| ImportError::Open { path: path.to_path_buf(), reason: e.to_string() })?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(ImportError::Open {
+            path: path.to_path_buf(),
+            reason: format!("it is {size} bytes; a tracker may have at most {MAX_FILE_BYTES}"),
+        });
+    }
+    Ok(())
+}
+
+fn sheet_of_range(name: String, range: &calamine::Range<Data>) -> Result<Sheet, String> {
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let number = top + i as u32 + 1;
+        let cells: Vec<Cell> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(j, data)| {
+                value_of(data).map(|value| Cell { col: left + j as u32, value })
+            })
+            .collect();
+        if !cells.is_empty() {
+            rows.push(Row { number, cells });
+        }
+    }
+    bounded(Sheet { name, rows })
+}
+
+/// The value of a calamine cell; `None` when it is empty.
+fn value_of(data: &Data) -> Option<Value> {
+    Some(match data {
+        Data::Empty => return None,
+        Data::String(text) if text.trim().is_empty() => return None,
+        Data::String(text) => Value::Text(text.clone()),
+        Data::Int(n) => Value::Number(*n as f64),
+        Data::Float(n) => Value::Number(*n),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(when) if when.is_datetime() => {
+            let (year, month, day, hour, minute, second, milli) = when.to_ymd_hms_milli();
+            let date = Date { year: i32::from(year), month, day };
+            Value::Date { date, timed: (hour, minute, second, milli) != (0, 0, 0, 0) }
+        }
+        // A duration (`[hh]:mm`) is no date; as a number it is refused
+        // wherever a date or text is expected.
+        Data::DateTime(when) => Value::Number(when.as_f64()),
+        Data::DateTimeIso(text) => match iso_date(text) {
+            Some((date, timed)) => Value::Date { date, timed },
+            None => Value::Text(text.clone()),
+        },
+        Data::DurationIso(text) => Value::Text(text.clone()),
+        Data::Error(err) => Value::Error(err.to_string()),
+    })
+}
+
+/// An ISO date, or date and time (`2010-12-01T00:00:00`), as an `.ods`
+/// date cell holds it.
+fn iso_date(text: &str) -> Option<(Date, bool)> {
+    let (day, time) = text.split_once('T').unwrap_or((text, ""));
+    let date = super::cells::parse_iso_date(day)?;
+    let timed = !time.trim_start_matches(['0', ':', '.']).trim_start_matches('Z').is_empty();
+    Some((date, timed))
+}
+
+/// Reads one CSV file as a sheet named after the file; every cell is text.
+fn read_csv(path: &Path, name: &str) -> Result<Sheet, ImportError> {
+    check_size(path)?;
+    let failed = |reason: String| ImportError::Open { path: path.to_path_buf(), reason };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| failed(e.to_string()))?;
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|err| match err.kind() {
+            csv::ErrorKind::Utf8 { .. } => failed(format!(
+                "{err}; save it as \"CSV UTF-8\" (Excel) or with the UTF-8 character set"
+            )),
+            _ => failed(err.to_string()),
+        })?;
+        // A record may span lines (a quoted cell with line breaks), but a
+        // spreadsheet opening the file shows it as one row: count records.
+        let number = i as u32 + 1;
+        let cells: Vec<Cell> = record
+            .iter()
+            .enumerate()
+            .filter(|(_, text)| !text.trim().is_empty())
+            .map(|(j, text)| Cell { col: j as u32, value: Value::Text(text.to_owned()) })
+            .collect();
+        if !cells.is_empty() {
+            rows.push(Row { number, cells });
+        }
+    }
+    bounded(Sheet { name: name.to_owned(), rows }).map_err(failed)
+}
+
+/// Refuses a sheet over the row or cell limits.
+fn bounded(sheet: Sheet) -> Result<Sheet, String> {
+    if sheet.rows.len() > MAX_ROWS {
+        return Err(format!(
+            "sheet {} has {} rows; a tracker sheet may have at most {MAX_ROWS}",
+            sheet.name,
+            sheet.rows.len()
+        ));
+    }
+    for row in &sheet.rows {
+        for cell in &row.cells {
+            if let Value::Text(text) = &cell.value
+                && text.chars().count() > MAX_CELL_CHARS
+            {
+                return Err(format!(
+                    "{}!{} holds more than {MAX_CELL_CHARS} characters",
+                    sheet.name,
+                    cell_name(cell.col, row.number)
+                ));
+            }
+        }
+    }
+    Ok(sheet)
+}
