@@ -117,7 +117,9 @@ fn workbook(demo: &toml::Table, count: usize, areas: usize) -> Result<Vec<u8>, X
                     let lines: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
                     letters.write_string(row, col, lines.join("\n"))?;
                 }
-                value => letters.write_string(row, col, value.as_str().unwrap_or_default())?,
+                value => {
+                    letters.write_string(row, col, value.as_str().unwrap_or_default())?;
+                }
             };
         }
     }

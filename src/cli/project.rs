@@ -169,7 +169,7 @@ pub(super) fn new_finding(
         template: args.template,
         language: args.language,
     };
-    create_new(&path, &builtin::scaffold(&options))?;
+    create_new(&path, builtin::scaffold(&options))?;
     eprintln!("created {}; fill in the TODOs, then run: letterpress check {0}", path.display());
     Ok(ExitCode::SUCCESS)
 }
