@@ -24,6 +24,10 @@ use super::escape;
 use crate::finding::ProseRemark;
 use crate::model::MarkdownOptions;
 
+mod frames;
+
+use frames::{Frame, Frames};
+
 /// How deep containers (lists, quotes, emphasis …) may nest before the writer
 /// stops wrapping and flattens their content.
 ///
@@ -170,60 +174,6 @@ fn matching_end(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
         }
     }
     events.len()
-}
-
-/// What an open container emitted, so its end can close it the same way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Frame {
-    /// A block whose children are separated by paragraph breaks.
-    Block { wrapped: bool, blocks: usize },
-    /// An inline wrapper such as `#emph[`.
-    Inline { wrapped: bool },
-    /// A list or table: children are `[...]` arguments.
-    Arguments { wrapped: bool },
-    /// Content that is not emitted at all (a footnote definition in the main
-    /// pass; it is shown where it is referenced).
-    Hidden,
-}
-
-impl Frame {
-    fn is_wrapped(&self) -> bool {
-        matches!(
-            self,
-            Frame::Block { wrapped: true, .. }
-                | Frame::Inline { wrapped: true }
-                | Frame::Arguments { wrapped: true }
-        )
-    }
-}
-
-/// The open containers, innermost last, counting the wrapped ones as they
-/// open and close: the nesting check then costs the same at any depth
-/// (scanning the stack made 100,000 nested quotes take a minute).
-struct Frames {
-    stack: Vec<Frame>,
-    wrapped: usize,
-}
-
-impl Frames {
-    fn push(&mut self, frame: Frame) {
-        self.wrapped += usize::from(frame.is_wrapped());
-        self.stack.push(frame);
-    }
-
-    fn pop(&mut self) -> Option<Frame> {
-        let frame = self.stack.pop();
-        self.wrapped -= usize::from(frame.as_ref().is_some_and(Frame::is_wrapped));
-        frame
-    }
-
-    fn last(&self) -> Option<&Frame> {
-        self.stack.last()
-    }
-
-    fn len(&self) -> usize {
-        self.stack.len()
-    }
 }
 
 /// Streams typst markup for a sequence of Markdown events.
