@@ -190,3 +190,53 @@ fn all_sample_letters_render() {
     assert!(welsh.contains("a nododd un maes i'w wella."), "{welsh}");
     assert!(welsh.contains("Yn gywir") && english.contains("Yours sincerely"));
 }
+
+#[test]
+fn the_report_ends_on_stdout_with_the_failed_letters_and_names_stale_pdfs() {
+    let project = project_with_letters();
+    let letters = project.path().join("letters");
+    let batch = || {
+        letterpress()
+            .current_dir(project.path())
+            .args(["batch", "letters", "-o", "out", "--jobs", "2"])
+            .output()
+            .unwrap()
+    };
+    batch();
+    // A letter that rendered before and now fails leaves a stale PDF.
+    std::fs::write(letters.join("zz-copy.toml"), "date = 2010-12-01\n[recipient\n").unwrap();
+    let output = batch();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let summary = lines.iter().position(|l| l.contains(" rendered, ")).expect("the summary");
+    let rest: Vec<&str> =
+        lines[summary + 1..].iter().copied().filter(|l| !l.starts_with("  ")).collect();
+    assert_eq!(
+        rest,
+        [
+            "failed: letters/broken-syntax.toml",
+            "failed: letters/south/broken-judgement.toml",
+            "failed: letters/zz-copy.toml",
+        ],
+        "{stdout}"
+    );
+    assert!(stdout.contains("stale: out/zz-copy.pdf is from an earlier run"), "{stdout}");
+}
+
+#[test]
+fn an_error_every_letter_shares_is_shown_once() {
+    let project = project_with_letters();
+    let template = project.path().join("templates/monitoring.md.tera");
+    let mut text = std::fs::read_to_string(&template).unwrap();
+    text.push_str("\n{{ letter.no_such_field }}\n");
+    std::fs::write(&template, text).unwrap();
+    let output = letterpress()
+        .current_dir(project.path())
+        .args(["batch", "letters", "-o", "out", "--jobs", "2"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("(the same error for 3 letters)"), "{stderr}");
+    assert_eq!(stderr.matches("is not defined").count(), 1, "{stderr}");
+}
