@@ -267,20 +267,7 @@ fn the_sign_off_is_never_alone_on_its_page_wherever_the_page_breaks() {
 
 #[test]
 fn dates_and_area_numbers_never_break_across_lines() {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    let months = crate::wording::locale::locale(crate::model::Language::English).months();
     let is_day = |word: &str| word.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d));
     let is_year = |word: &str| word.len() == 4 && word.parse::<u16>().is_ok();
     let dir = project_copy();
@@ -301,8 +288,8 @@ fn dates_and_area_numbers_never_break_across_lines() {
                 let (last, first) =
                     (pair[0].split_whitespace().last(), pair[1].split_whitespace().next());
                 let (Some(last), Some(first)) = (last, first) else { continue };
-                let split_date = (is_day(last) && MONTHS.contains(&first))
-                    || (MONTHS.contains(&last) && is_year(first));
+                let split_date = (is_day(last) && months.contains(&first))
+                    || (months.contains(&last) && is_year(first));
                 assert!(!split_date, "{words} words: a date broke: {pair:?}");
                 let line = pair[0].trim_end();
                 let split_area = line.ends_with("Area for improvement");

@@ -57,6 +57,11 @@ pub struct Locale {
 }
 
 impl Locale {
+    /// The month names, January first.
+    pub fn months(&self) -> &[&'static str; 12] {
+        &self.months
+    }
+
     /// A whole number in words, standing alone ("twelve", "deuddeg").
     pub fn number_words(&self, n: u64) -> String {
         (self.words)(n)

@@ -5,9 +5,7 @@
 
 use crate::common;
 
-use std::io::BufRead as _;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
@@ -211,23 +209,7 @@ fn warnings_reach_render_batch_and_fail_with_deny_warnings() {
 #[test]
 fn warnings_reach_watch() {
     let project = warned();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
-        .current_dir(project.path())
-        .args(["watch", DEMO, "-o", "watched.pdf"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let stderr = child.stderr.take().unwrap();
-    let _child = KillOnDrop(child);
-    let sink = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            let mut log = sink.lock().unwrap();
-            log.push_str(&line);
-            log.push('\n');
-        }
-    });
+    let (_child, log) = spawn_logged(project.path(), &["watch", DEMO, "-o", "watched.pdf"]);
     let started = std::time::Instant::now();
     while !log.lock().unwrap().contains("rendered ") {
         assert!(started.elapsed() < Duration::from_secs(30), "no render: {}", log.lock().unwrap());

@@ -3,8 +3,6 @@
 
 use crate::common;
 
-use std::io::BufRead;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
@@ -14,23 +12,10 @@ fn a_save_rerenders_and_a_broken_file_recovers() {
     let project = project_copy();
     let finding = project.path().join("letters/cafcass-greater-london.toml");
     let pdf = project.path().join("watched.pdf");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
-        .current_dir(project.path())
-        .args(["watch", "letters/cafcass-greater-london.toml", "-o", "watched.pdf"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let stderr = child.stderr.take().unwrap();
-    let _child = KillOnDrop(child);
-    let sink = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            let mut log = sink.lock().unwrap();
-            log.push_str(&line);
-            log.push('\n');
-        }
-    });
+    let (_child, log) = spawn_logged(
+        project.path(),
+        &["watch", "letters/cafcass-greater-london.toml", "-o", "watched.pdf"],
+    );
     let renders = || log.lock().unwrap().matches("rendered ").count();
 
     wait_for("the first render", Duration::from_secs(20), || renders() >= 1);
