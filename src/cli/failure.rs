@@ -11,8 +11,9 @@ use crate::commands::watch::WatchError;
 use crate::diagnostic::FileProblems;
 use crate::import::ImportError;
 use crate::output::OutputError;
-use crate::project::{LettersError, ProjectError};
+use crate::project::{LettersError, ProjectError, WordsError};
 use crate::render::{LetterError, SetupError};
+use crate::sandbox::ReadError;
 
 /// Exit code for input the letter cannot be made from.
 pub(super) const EXIT_INVALID: u8 = 1;
@@ -51,6 +52,9 @@ pub(super) enum Failure {
     /// A tracker could not be imported.
     #[error("{0}")]
     Import(#[from] ImportError),
+    /// The project's word list could not be read or added to.
+    #[error("{0}")]
+    Words(#[from] WordsError),
     /// The command was refused, with the reason.
     #[error("{0}")]
     Refused(String),
@@ -90,6 +94,9 @@ impl Failure {
             Failure::Import(err) => {
                 !matches!(err, ImportError::Write(e) if write(e))
                     && !matches!(err, ImportError::Workbook(_))
+            }
+            Failure::Words(err) => {
+                !matches!(err, WordsError::Write { .. } | WordsError::Read(ReadError::Io { .. }))
             }
             Failure::Batch(BatchError::Threads { .. })
             | Failure::Watch(_)

@@ -308,6 +308,18 @@ pub(super) fn check(
                 let renderer = project_for(project, &dir)
                     .map_err(Failure::from)
                     .and_then(|p| Ok(Renderer::new(p)?));
+                // The project's wording templates, once per project.
+                if let Ok(renderer) = &renderer
+                    && !renderers
+                        .iter()
+                        .flat_map(|(_, r)| r)
+                        .any(|r| r.project().root == renderer.project().root)
+                {
+                    for problems in renderer.template_remarks() {
+                        warnings += problems.counts().1;
+                        emit_problems(&problems);
+                    }
+                }
                 renderers.push((dir.clone(), renderer));
                 renderers.len() - 1
             }

@@ -146,6 +146,10 @@ pub enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Add a word to the project's word list (words.txt) before checking,
+        /// so the spelling check accepts it (repeatable): a name, a term.
+        #[arg(long = "add-word", value_name = "WORD")]
+        add_words: Vec<String>,
     },
     /// Create a project: letterpress.toml, an example letter and templates/.
     ///
@@ -295,7 +299,10 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Watch { finding, output } => letters::watch(project, &finding, output.as_deref()),
         Command::Serve { finding, port, open } => letters::serve(project, &finding, port, open),
-        Command::Check { paths, deny_warnings } => letters::check(project, &paths, deny_warnings),
+        Command::Check { paths, deny_warnings, add_words } => {
+            project::add_words(project, &paths, &add_words)
+                .and_then(|()| letters::check(project, &paths, deny_warnings))
+        }
         Command::Batch { dir, output, jobs, force, quiet, output_args } => {
             let options = letters::BatchArgs { output: output.as_deref(), jobs, force, quiet };
             letters::batch(project, dir.as_deref(), &options, &output_args)

@@ -110,6 +110,32 @@ pub(super) fn check_templates(project: Option<&Path>) -> Result<ExitCode, Failur
     Ok(ExitCode::SUCCESS)
 }
 
+/// Adds `words` to the word list of the project of the first of `paths`
+/// (or the one named), saying which were new.
+pub(super) fn add_words(
+    project: Option<&Path>,
+    paths: &[std::path::PathBuf],
+    words: &[String],
+) -> Result<(), Failure> {
+    if words.is_empty() {
+        return Ok(());
+    }
+    let start = match paths.first() {
+        Some(path) if path.is_dir() => path.as_path(),
+        Some(path) => path.parent().unwrap_or(Path::new(".")),
+        None => Path::new("."),
+    };
+    let project = super::project_for(project, start)?;
+    let added = crate::project::words::add(&project.files, words)?;
+    let list = display_path(&project.root.join(crate::project::WORDS_FILE));
+    if added.is_empty() {
+        eprintln!("{} already holds {}", list.display(), words.join(", "));
+    } else {
+        eprintln!("added {} to {}", added.join(", "), list.display());
+    }
+    Ok(())
+}
+
 /// What `new` was asked for beyond the path.
 pub(super) struct NewArgs<'a> {
     /// How many `[[area]]` tables.

@@ -16,10 +16,13 @@
 //! - `messages`: serde's words made plain, with hints;
 //! - `spans`: where a field was written;
 //! - `placeholders`, `translation`, `postal`: the scaffold's `TODO`, a
-//!   bilingual letter's two versions, the address block.
+//!   bilingual letter's two versions, the address block;
+//! - `english`: British English spelling and grammar of what the inspector
+//!   wrote (Harper), warnings located like every other problem.
 
 mod dates;
 mod encoding;
+pub mod english;
 mod limits;
 mod messages;
 mod placeholders;
@@ -48,6 +51,10 @@ pub struct ProseRemark {
     pub range: Range<usize>,
     /// What was found.
     pub message: String,
+    /// What to do about it (a spelling's suggestions).
+    pub hint: Option<String>,
+    /// The word a spelling remark is about: one the word list could accept.
+    pub word: Option<String>,
 }
 
 /// Checks one prose field's text; given by a later stage (the Markdown
@@ -57,6 +64,15 @@ pub type ProseCheck<'a> = &'a dyn Fn(&str) -> Vec<ProseRemark>;
 /// What the template a finding file names (`None`: the default) needs of
 /// it; given by the wording stage, which reads the templates' front matter.
 pub type KindOf<'a> = &'a dyn Fn(Option<&str>) -> LetterKind;
+/// The warnings `check` looks for in the text an inspector wrote.
+#[derive(Clone, Copy)]
+pub struct TextChecks<'a> {
+    /// Markdown a letter cannot show, on each prose field.
+    pub markdown: ProseCheck<'a>,
+    /// British English spelling and grammar, on every field an inspector
+    /// writes sentences in (not in a Welsh letter); `None` when turned off.
+    pub english: Option<&'a english::English>,
+}
 
 /// Reads and validates the finding file at `path`.
 pub fn load(files: &Sandbox, path: &Path) -> Result<Finding, FileProblems> {
@@ -86,15 +102,15 @@ pub fn parse_as(path: &Path, text: String, kind_of: KindOf<'_>) -> Result<Findin
 /// and in each table every unknown key and every rejected value (serde
 /// alone stops at the first); then the cross-field checks and warnings run. The finding is returned
 /// when it could be read, even with warnings.
-/// `prose` checks each prose field's text for warnings; `kind_of` says
-/// what the letter's template needs.
+/// `checks` look for warnings in the text an inspector wrote; `kind_of`
+/// says what the letter's template needs.
 pub fn check(
     path: &Path,
     text: String,
-    prose: ProseCheck<'_>,
+    checks: &TextChecks<'_>,
     kind_of: KindOf<'_>,
 ) -> (Option<Finding>, FileProblems) {
-    reader::read(path, text, Some(prose), kind_of)
+    reader::read(path, text, Some(checks), kind_of)
 }
 
 /// Where the field named `name` is written in finding-file `text`, naming

@@ -12,7 +12,7 @@ use crate::model::{
 
 use super::messages::{closest, did_you_mean, problem_from_toml, suggestion, unknown_key};
 use super::spans::SpanIndex;
-use super::{KindOf, ProseCheck, limits, rules};
+use super::{KindOf, TextChecks, limits, rules};
 
 /// The field serde reports missing in `message`, if that is what it says.
 fn missing_field(message: &str) -> Option<&str> {
@@ -53,13 +53,13 @@ pub(super) const TOP_LEVEL_KEYS: &[&str] = &[
     "area",
 ];
 
-/// Reads finding-file text, collecting every problem; `prose` checks each
-/// prose field for warnings (a render drops warnings and passes none; `check`
-/// shows them); `kind_of` says what the letter's template needs.
+/// Reads finding-file text, collecting every problem; `checks` look for
+/// warnings in the text an inspector wrote (`None`: errors only);
+/// `kind_of` says what the letter's template needs.
 pub(super) fn read(
     path: &Path,
     text: String,
-    prose: Option<ProseCheck<'_>>,
+    checks: Option<&TextChecks<'_>>,
     kind_of: KindOf<'_>,
 ) -> (Option<Finding>, FileProblems) {
     let (finding, mut problems) = {
@@ -74,7 +74,7 @@ pub(super) fn read(
             // the problem, and checking it all would cost its size again.
             if over.is_empty() {
                 problems.extend(rules::errors(finding, kind, &spans));
-                problems.extend(rules::entries_and_prose(finding, kind, &spans, prose));
+                problems.extend(rules::entries_and_prose(finding, kind, &spans, checks));
             }
             problems.extend(over);
         }

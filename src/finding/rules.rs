@@ -3,10 +3,11 @@
 //! areas'. Each problem is located through the [`SpanIndex`].
 
 use crate::diagnostic::Problem;
-use crate::model::{Check, Finding, LetterKind, Section, Summary};
+use crate::model::{Check, Finding, Language, LetterKind, Section, Summary};
 
-use super::ProseCheck;
+use super::english::{WORDS_FILE, Words};
 use super::spans::{Key, SpanIndex, field_name};
+use super::{ProseRemark, TextChecks};
 
 /// Checks what the types alone cannot: content and the order of dates.
 pub(super) fn errors(finding: &Finding, kind: &LetterKind, spans: &SpanIndex<'_>) -> Vec<Problem> {
@@ -112,7 +113,7 @@ pub(super) fn entries_and_prose(
     finding: &Finding,
     kind: &LetterKind,
     spans: &SpanIndex<'_>,
-    prose: Option<ProseCheck<'_>>,
+    checks: Option<&TextChecks<'_>>,
 ) -> Vec<Problem> {
     use Key::{Field as F, Index as I};
     let mut problems = Vec::new();
@@ -160,16 +161,82 @@ pub(super) fn entries_and_prose(
             .with_hint("check `overall`; the letter prints it as the overall progress"),
         );
     }
-    // Checking every prose field only finds warnings.
-    let Some(prose) = prose else { return problems };
+    if let Some(checks) = checks {
+        problems.extend(text(finding, spans, checks));
+    }
+    problems
+}
+
+/// The warnings on the text an inspector wrote: Markdown a letter cannot
+/// show in prose fields, and British English spelling and grammar in prose
+/// and in the plain fields written as words (not names or addresses, whose
+/// words are accepted wherever they appear).
+fn text(finding: &Finding, spans: &SpanIndex<'_>, checks: &TextChecks<'_>) -> Vec<Problem> {
+    use Key::{Field as F, Index as I};
+    let english = checks.english.filter(|_| finding.language == Language::English);
+    let names = english.map(|_| {
+        let r = &finding.recipient;
+        let inspection = finding.inspection.iter().flat_map(|i| [&i.provider, &i.service_area]);
+        // The salutation names its reader ("Dear Ms Ellery").
+        let fields = [&r.name, &r.organisation, &r.salutation, &finding.signatory.name];
+        let names = fields.into_iter().chain(inspection).chain(&finding.cc).chain(&r.address);
+        Words::default().with_names(names.map(String::as_str))
+    });
+    let mut problems = Vec::new();
+    // The first spelling remark in the file (its index, place and word), to
+    // name the word list in its hint.
+    let mut first_spelling: Option<(usize, usize, String)> = None;
+    let mut report = |path: &[Key<'_>], remarks: Vec<ProseRemark>| {
+        for remark in remarks {
+            let span = spans.find(path).map(|v| spans.inside_string(v, remark.range));
+            let start = span.as_ref().map_or(usize::MAX, |s| s.start);
+            let mut problem = Problem::warning(Some(field_name(path)), remark.message, span);
+            problem.hint = remark.hint;
+            if let Some(word) = remark.word
+                && first_spelling.as_ref().is_none_or(|(_, at, _)| start < *at)
+            {
+                first_spelling = Some((problems.len(), start, word));
+            }
+            problems.push(problem);
+        }
+    };
     for (i, area) in finding.areas.iter().enumerate() {
         for (name, text) in [("reported", &area.reported), ("progress", &area.progress)] {
-            let path = [F("area"), I(i), F(name)];
-            for remark in prose(text) {
-                let span = spans.find(&path).map(|v| spans.inside_string(v, remark.range));
-                problems.push(Problem::warning(Some(field_name(&path)), remark.message, span));
+            let mut remarks = (checks.markdown)(text);
+            if let (Some(english), Some(names)) = (english, &names) {
+                remarks.extend(english.markdown(text, names));
+            }
+            report(&[F("area"), I(i), F(name)], remarks);
+        }
+    }
+    if let (Some(english), Some(names)) = (english, &names) {
+        let mut plain = |path: &[Key<'_>], text: &str| report(path, english.plain(text, names));
+        plain(&[F("recipient"), F("role")], &finding.recipient.role);
+        if let Some(visit) = &finding.visit {
+            plain(&[F("visit"), F("locations")], &visit.locations);
+            for (name, list) in [("assessed", &visit.assessed), ("met", &visit.met)] {
+                for (i, entry) in list.iter().enumerate() {
+                    plain(&[F("visit"), F(name), I(i)], entry);
+                }
             }
         }
+        plain(&[F("signatory"), F("role")], &finding.signatory.role);
+        for (i, entry) in finding.enclosures.iter().enumerate() {
+            plain(&[F("enclosures"), I(i)], entry);
+        }
+        for (i, area) in finding.areas.iter().enumerate() {
+            plain(&[F("area"), I(i), F("action")], &area.action);
+        }
+    }
+    if let Some((at, _, word)) = first_spelling {
+        let problem = &mut problems[at];
+        let add = format!(
+            "if `{word}` is spelt as meant (a name, say), add it to the project's word list, {WORDS_FILE}: `letterpress check --add-word {word}`"
+        );
+        problem.hint = Some(match problem.hint.take() {
+            Some(hint) => format!("{hint}; {add}"),
+            None => add,
+        });
     }
     problems
 }

@@ -5,9 +5,8 @@ use crate::model::{Date, TimeUnit, Timescale, YearMonth};
 
 /// What `check` says with the Markdown writer's warnings, as `render` runs it.
 fn check(path: &Path, text: String) -> (Option<Finding>, FileProblems) {
-    super::check(path, text, &|text: &str| crate::wording::markdown::remarks(text), &|_| {
-        crate::model::LetterKind::default()
-    })
+    let checks = TextChecks { markdown: &crate::wording::markdown::remarks, english: None };
+    super::check(path, text, &checks, &|_| crate::model::LetterKind::default())
 }
 
 #[test]
@@ -182,4 +181,57 @@ fn a_letter_kind_without_areas_needs_no_inspection_areas_or_overall() {
     for missing in ["missing field `inspection`", "missing field `overall`"] {
         assert!(err.contains(missing), "{err}");
     }
+}
+
+/// The fixture project's letter `name`, checked as `check` does, with the
+/// fixture's word list.
+fn check_english(name: &str, edit: impl Fn(String) -> String) -> (Option<Finding>, FileProblems) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project");
+    let files = crate::sandbox::Sandbox::new(&root).unwrap();
+    let words = crate::project::words::read(&files).unwrap();
+    let words = english::Words::new(words.iter().map(String::as_str)).with_names(["Ofsted"]);
+    let english = english::English::new(&crate::model::ProseCheckConfig::default(), words).unwrap();
+    let text = edit(std::fs::read_to_string(root.join("letters").join(name)).unwrap());
+    let checks =
+        TextChecks { markdown: &crate::wording::markdown::remarks, english: Some(&english) };
+    super::check(Path::new(name), text, &checks, &|_| crate::model::LetterKind::default())
+}
+
+#[test]
+fn the_demo_letter_has_at_most_three_english_remarks() {
+    let (finding, problems) = check_english("cafcass-greater-london.toml", |t| t);
+    assert!(finding.is_some());
+    assert!(problems.problems.len() <= 3, "{:#?}", problems.problems);
+}
+
+#[test]
+fn english_slips_are_located_in_prose_and_plain_fields() {
+    let (_, problems) = check_english("cafcass-greater-london.toml", |text| {
+        text.replacen("Effective revised", "Effective and and revised", 1).replacen(
+            "is accurate and timely.\"",
+            "is acurate and timely.\"",
+            1,
+        )
+    });
+    let at = |word: &str| {
+        let problem = problems.problems.iter().find(|p| p.message.contains(word));
+        let problem = problem.unwrap_or_else(|| panic!("{word}: {:#?}", problems.problems));
+        let span = problem.span.clone().unwrap();
+        (problem.field.clone().unwrap(), &problems.text[span])
+    };
+    assert_eq!(at("`acurate`"), ("area[2].action".to_owned(), "acurate"));
+    assert_eq!(at("written twice"), ("area[2].progress".to_owned(), "and and"));
+    let spelling = problems.problems.iter().find(|p| p.message.contains("acurate")).unwrap();
+    let hint = spelling.hint.as_deref().unwrap();
+    assert!(
+        hint.starts_with("did you mean `accurate`") && hint.contains("--add-word acurate"),
+        "{hint}"
+    );
+}
+
+#[test]
+fn a_welsh_letter_is_not_checked_as_english() {
+    let (finding, problems) = check_english("sample-northmoor.cy.toml", |t| t);
+    assert!(finding.is_some());
+    assert_eq!(problems.problems, []);
 }

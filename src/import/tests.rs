@@ -141,8 +141,11 @@ impl Tracker {
 
 fn import_sheets(sheets: &[Sheet]) -> (Vec<build::Letter>, Vec<String>) {
     let check = |path: &Path, text: String| {
-        crate::finding::check(path, text, &|_| Vec::new(), &|_| crate::model::LetterKind::default())
-            .1
+        {
+            let checks = crate::finding::TextChecks { markdown: &|_| Vec::new(), english: None };
+            crate::finding::check(path, text, &checks, &|_| crate::model::LetterKind::default())
+        }
+        .1
     };
     let (letters, problems) = build::letters(sheets, "t.xlsx", Path::new("letters"), &check);
     let problems = TrackerProblems::new(Path::new("t.xlsx"), problems);

@@ -50,6 +50,27 @@ pub struct Config {
     /// faithfully"`); by default "Yours sincerely" and "Yn gywir".
     #[serde(default)]
     pub closing: std::collections::BTreeMap<String, String>,
+    /// Which British English spelling and grammar checks `check` makes.
+    #[serde(default)]
+    pub prose_check: ProseCheckConfig,
+}
+
+/// The `[prose_check]` table: British English spelling and grammar of the
+/// text an inspector wrote, reported as warnings by `check`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProseCheckConfig {
+    /// `false` turns every spelling and grammar check off.
+    pub enabled: bool,
+    /// Checks to turn off, by the name a warning ends with (`spelling`,
+    /// `a-an` …).
+    pub disable: Vec<String>,
+}
+
+impl Default for ProseCheckConfig {
+    fn default() -> Self {
+        Self { enabled: true, disable: Vec::new() }
+    }
 }
 
 /// The `[output]` table: how PDFs are named, and how long a letter may be.

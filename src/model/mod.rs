@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use config::{Config, MarkdownOptions, OutputConfig, Sender};
+pub use config::{Config, MarkdownOptions, OutputConfig, ProseCheckConfig, Sender};
 pub use date::{Date, YearMonth};
 pub use file_name::{FileNameError, FileNamePattern, PLACEHOLDERS as FILE_NAME_PLACEHOLDERS};
 pub use kind::{Check, LetterKind, Section};

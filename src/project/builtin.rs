@@ -90,6 +90,7 @@ pub fn scaffold(options: &ScaffoldOptions<'_>) -> String {
 pub const PROJECT_SKELETON: &[BuiltinFile] = &[
     BuiltinFile { path: "letterpress.toml", contents: include_str!("skeleton/letterpress.toml") },
     BuiltinFile { path: "letters/example.toml", contents: EXAMPLE_LETTER },
+    BuiltinFile { path: "words.txt", contents: include_str!("skeleton/words.txt") },
     BuiltinFile {
         path: "templates/README.md",
         contents: include_str!("skeleton/templates-README.md"),

@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 
 pub mod builtin;
 mod letters;
+pub mod words;
 
 use crate::diagnostic::{FileProblems, Problem};
 use crate::model::Config;
 use crate::sandbox::{Kind, Sandbox};
 
 pub use letters::{LettersError, find_findings};
+pub use words::{WORDS_FILE, WordsError};
 
 /// File name of the project configuration.
 pub const CONFIG_FILE: &str = "letterpress.toml";

@@ -24,13 +24,12 @@ impl Renderer {
     /// `finding_path` is where it is, or will be, written.
     pub fn check_text(&self, finding_path: &Path, text: String) -> FileProblems {
         let shown = display_path(finding_path);
-        let prose = |text: &str| crate::wording::markdown::remarks(text);
-        let kind_of = |name: Option<&str>| self.kind_of(name);
-        let (finding, mut problems) = crate::finding::check(&shown, text.clone(), &prose, &kind_of);
-        if finding.is_none() || problems.has_errors() {
-            return problems;
+        let found = self.find(&shown, text.clone());
+        if found.0.is_none() || found.1.has_errors() {
+            return found.1;
         }
-        let rendered = self.prepare_text(finding_path, text).and_then(|letter| {
+        let mut problems = found.1.clone();
+        let rendered = self.prepare_found(finding_path, text, Some(found)).and_then(|letter| {
             self.destination(finding_path, &letter.finding, Place::Given(None))?;
             let document = self.lay_out(&letter)?;
             document.pdf()?;
@@ -115,4 +114,142 @@ fn problem_of(text: &str, err: LetterError) -> Problem {
 
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or_default().to_owned()
+}
+
+impl Renderer {
+    /// British English remarks on the project's own English wording
+    /// templates (`templates/*.md.tera`, not the Welsh `*.cy.md.tera`),
+    /// each located in its template: what `check` reports once per project.
+    /// A copy of a built-in template as it was built in is not checked
+    /// again: the unit tests check the built-in ones.
+    pub fn template_remarks(&self) -> Vec<FileProblems> {
+        let Some(english) = &self.english else { return Vec::new() };
+        let mut own: Vec<String> = self
+            .templates
+            .all()
+            .filter(|info| info.own && !info.name.contains('.'))
+            .map(|info| info.name.clone())
+            .collect();
+        own.sort();
+        own.into_iter()
+            .filter_map(|name| {
+                let file = format!("{name}.md.tera");
+                let path = self.project.templates_dir().join(&file);
+                let text =
+                    self.project.files.read_text(&path, crate::sandbox::Kind::Template).ok()?;
+                let builtin = crate::project::builtin::template(&format!("templates/{file}"));
+                if builtin.is_some_and(|b| b.contents == text) {
+                    return None;
+                }
+                let problems: Vec<Problem> = english
+                    .markdown(&template_prose(&text), &crate::finding::english::Words::default())
+                    .into_iter()
+                    .map(|remark| {
+                        let problem = Problem::warning(None, remark.message, Some(remark.range));
+                        Problem { hint: remark.hint, ..problem }
+                    })
+                    .collect();
+                (!problems.is_empty()).then(|| FileProblems {
+                    path: display_path(&path),
+                    text,
+                    problems,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A wording template with all but the words it prints blanked out, so
+/// offsets in it are offsets in the template: its front matter becomes
+/// spaces (lines kept), and each tera tag (`{{ … }}`, `{% … %}`) a `0` and
+/// spaces: a token that is not a word but stands between its neighbours, as
+/// the value printed there will ("a {{ x }} inspection" is not "a
+/// inspection"); a comment (`{# … #}`) only spaces.
+fn template_prose(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let blank = |bytes: &mut [u8], range: std::ops::Range<usize>, mark: bool| {
+        for (i, byte) in bytes[range].iter_mut().enumerate() {
+            if *byte != b'\n' {
+                *byte = if mark && i == 0 { b'0' } else { b' ' };
+            }
+        }
+    };
+    if let Some(rest) = text.strip_prefix("+++\n")
+        && let Some(end) = rest.find("\n+++")
+    {
+        blank(&mut bytes, 0..4 + end + 4, false);
+    }
+    let mut at = 0;
+    while let Some(open) = text[at..].find('{').map(|i| at + i) {
+        let close = match text.as_bytes().get(open + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => "#}",
+            _ => {
+                at = open + 1;
+                continue;
+            }
+        };
+        let end = text[open + 2..].find(close).map_or(text.len(), |i| open + 2 + i + 2);
+        // A comment prints nothing; a tag prints a value or text.
+        blank(&mut bytes, open..end, close != "#}");
+        at = end;
+    }
+    // Only ASCII bytes of whole tags were replaced: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_prose;
+    use crate::finding::english::{English, Words};
+
+    fn english() -> English {
+        English::new(&crate::model::ProseCheckConfig::default(), Words::new(["Textphone"])).unwrap()
+    }
+
+    #[test]
+    fn only_a_templates_words_are_left_at_their_place() {
+        let template = "+++\nabout = \"A leter\"\n+++\n{#- a coment -#}\n# Post inspecton of {{ i.code }}\n\nThis leter was sent by {{ sender.name }} {{ x }}.\n";
+        let prose = template_prose(template);
+        assert_eq!(prose.len(), template.len());
+        let words: Vec<&str> = prose.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "#",
+                "Post",
+                "inspecton",
+                "of",
+                "0",
+                "This",
+                "leter",
+                "was",
+                "sent",
+                "by",
+                "0",
+                "0",
+                "."
+            ]
+        );
+        let flagged: Vec<&str> = english()
+            .markdown(&prose, &Words::default())
+            .into_iter()
+            .map(|remark| &template[remark.range])
+            .collect();
+        assert_eq!(flagged, ["inspecton", "leter"]);
+    }
+
+    #[test]
+    fn the_built_in_english_templates_have_no_remarks() {
+        let english = english();
+        for file in crate::project::builtin::TEMPLATES {
+            if file.path.ends_with(".md.tera") && !file.path.ends_with(".cy.md.tera") {
+                let remarks = english.markdown(&template_prose(file.contents), &Words::default());
+                let flagged: Vec<_> =
+                    remarks.iter().map(|r| &file.contents[r.range.clone()]).collect();
+                assert!(flagged.is_empty(), "{}: {flagged:?}", file.path);
+            }
+        }
+    }
 }

@@ -22,6 +22,8 @@ use codespan_reporting::term::termcolor::WriteColor;
 use typst_pdf::{PdfStandard, PdfStandards};
 
 use crate::diagnostic::{FileProblems, display_path};
+use crate::finding::TextChecks;
+use crate::finding::english::{English, Words};
 use crate::model::{Finding, Status};
 use crate::output::{Destination, OutputError, OwnerRecords, Place};
 use crate::project::Project;
@@ -81,6 +83,12 @@ pub enum SetupError {
     /// The PDF standards asked for cannot be combined.
     #[error("{0}")]
     Standards(#[from] StandardsError),
+    /// The project's word list cannot be read.
+    #[error("{0}")]
+    Words(#[from] crate::project::WordsError),
+    /// `letterpress.toml` names a prose check rule that does not exist.
+    #[error("{0}")]
+    ProseRule(#[from] crate::finding::english::UnknownRule),
     /// The project's fonts folder could not be read.
     #[error("cannot read the fonts in {}: {source}", .dir.display())]
     Fonts {
@@ -131,6 +139,8 @@ pub struct Renderer {
     force_draft: bool,
     /// Whether a letter with warnings fails.
     deny_warnings: bool,
+    /// The British English checker, unless `[prose_check]` turns it off.
+    english: Option<English>,
     /// Letters prepared lately, when the renderer keeps them.
     recent: Option<Mutex<RecentLetters>>,
 }
@@ -194,6 +204,7 @@ impl Renderer {
             Err(source) => return Err(SetupError::Fonts { dir, source }),
         };
         check_signatures(&project)?;
+        let english = english_for(&project)?;
         let standards = crate::typeset::pdf_standards(&[])?;
         let fallback = |name: &str| crate::project::builtin::template(name).map(|f| f.contents);
         Ok(Renderer {
@@ -206,6 +217,7 @@ impl Renderer {
             standards,
             force_draft: false,
             deny_warnings: false,
+            english,
             recent: None,
         })
     }
@@ -260,6 +272,18 @@ impl Renderer {
         )
     }
 
+    /// The warnings looked for in the text an inspector wrote: Markdown a
+    /// letter cannot show, and British English spelling and grammar.
+    pub fn text_checks(&self) -> TextChecks<'_> {
+        TextChecks { markdown: &crate::wording::markdown::remarks, english: self.english.as_ref() }
+    }
+
+    /// The project's British English checker, unless `[prose_check]` turns
+    /// it off.
+    pub fn english(&self) -> Option<&English> {
+        self.english.as_ref()
+    }
+
     /// The typesetter (fonts and typst library) letters are compiled with.
     pub fn typesetter(&self) -> &Typesetter {
         match &self.fonts {
@@ -300,6 +324,17 @@ impl Renderer {
         finding_path: &Path,
         text: String,
     ) -> Result<PreparedLetter, LetterError> {
+        self.prepare_found(finding_path, text, None)
+    }
+
+    /// [`Renderer::prepare_text`], given what [`crate::finding::check`]
+    /// already found in `text` (so `check` reads it once), or `None`.
+    fn prepare_found(
+        &self,
+        finding_path: &Path,
+        text: String,
+        mut found: Option<Found>,
+    ) -> Result<PreparedLetter, LetterError> {
         let shown = display_path(finding_path);
         let now = crate::wording::locale::now_utc();
         let prepared = |(finding, warnings): (Finding, FileProblems),
@@ -315,7 +350,7 @@ impl Renderer {
             warnings: Arc::new(warnings),
         };
         let Some(recent) = &self.recent else {
-            let checked = self.checked_finding(&shown, text.clone())?;
+            let checked = self.checked(&shown, text.clone(), found.take())?;
             let worded = self.worded(finding_path, &checked.0, &now)?;
             return Ok(prepared(checked, &worded, &text));
         };
@@ -324,7 +359,7 @@ impl Renderer {
         if let Some(letter) = lock().recall(&self.project.files, finding_path, &text, &now) {
             return Ok(letter);
         }
-        let checked = self.checked_finding(&shown, text.clone())?;
+        let checked = self.checked(&shown, text.clone(), found.take())?;
         let worded = self.worded(finding_path, &checked.0, &now)?;
         let letter = prepared(checked, &worded, &text);
         lock().remember(
@@ -353,9 +388,18 @@ impl Renderer {
         path: &Path,
         text: String,
     ) -> Result<(Finding, FileProblems), LetterError> {
-        let prose = |text: &str| crate::wording::markdown::remarks(text);
-        let kind_of = |name: Option<&str>| self.kind_of(name);
-        let (finding, problems) = crate::finding::check(path, text.clone(), &prose, &kind_of);
+        self.checked(path, text, None)
+    }
+
+    /// [`Renderer::checked_finding`], given what the finding check already
+    /// found, or `None`.
+    fn checked(
+        &self,
+        path: &Path,
+        text: String,
+        found: Option<Found>,
+    ) -> Result<(Finding, FileProblems), LetterError> {
+        let (finding, problems) = found.unwrap_or_else(|| self.find(path, text.clone()));
         let finding = match finding {
             Some(finding) if !problems.has_errors() => finding,
             _ => return Err(LetterError::Finding(Box::new(problems))),
@@ -370,6 +414,12 @@ impl Renderer {
             return Err(LetterError::Finding(Box::new(problems)));
         }
         Ok((finding, problems))
+    }
+
+    /// Every problem of finding-file text, warnings included.
+    fn find(&self, path: &Path, text: String) -> Found {
+        let kind_of = |name: Option<&str>| self.kind_of(name);
+        crate::finding::check(path, text, &self.text_checks(), &kind_of)
     }
 
     /// What the template a finding file names (or the default) needs of it.
@@ -489,6 +539,25 @@ impl Renderer {
         crate::finding::read_text(&self.project.files, path)
             .map_err(|e| LetterError::Finding(Box::new(e)))
     }
+}
+
+/// What [`crate::finding::check`] found: the finding, if it could be read,
+/// and every problem.
+type Found = (Option<Finding>, FileProblems);
+
+/// The project's British English checker, with its word list and the
+/// sender's names; `None` when `[prose_check]` turns the checks off.
+fn english_for(project: &Project) -> Result<Option<English>, SetupError> {
+    let config = &project.config.prose_check;
+    if !config.enabled {
+        return Ok(None);
+    }
+    let words = crate::project::words::read(&project.files)?;
+    // The sender's name and address are printed in every letter.
+    let sender = &project.config.sender;
+    let words = Words::new(words.iter().map(String::as_str))
+        .with_names(std::iter::once(&sender.name).chain(&sender.address).map(String::as_str));
+    Ok(Some(English::new(config, words)?))
 }
 
 /// Checks that every configured signature image is an image file inside the

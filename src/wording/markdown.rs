@@ -624,7 +624,12 @@ impl<'a> Writer<'a> {
     }
 
     fn warn(&mut self, range: Range<usize>, message: &str) {
-        self.warnings.push(ProseRemark { range, message: message.to_owned() });
+        self.warnings.push(ProseRemark {
+            range,
+            message: message.to_owned(),
+            hint: None,
+            word: None,
+        });
     }
 }
 

@@ -26,12 +26,13 @@ pub fn letterpress() -> Command {
     Command::cargo_bin("letterpress").expect("binary is built")
 }
 
-/// A scratch copy of the demo project (config, templates and the demo
-/// letter), so tests can add or break files without touching the repository.
+/// A scratch copy of the demo project (config, word list, templates and the
+/// demo letter), so tests can add or break files without touching the repository.
 pub fn project_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::copy(fixtures().join("letterpress.toml"), dir.path().join("letterpress.toml"))
-        .unwrap();
+    for file in ["letterpress.toml", "words.txt"] {
+        std::fs::copy(fixtures().join(file), dir.path().join(file)).unwrap();
+    }
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
     for entry in std::fs::read_dir(repo().join("templates")).unwrap() {
         let entry = entry.unwrap();

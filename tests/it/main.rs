@@ -14,6 +14,7 @@ mod import;
 mod injection;
 mod pdf_quality;
 mod project;
+mod prose_check;
 mod render;
 mod serve;
 mod watch;

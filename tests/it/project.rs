@@ -11,9 +11,15 @@ fn a_project_of_its_own_from_init_to_overrides_and_fonts() {
     let outside = tempfile::tempdir().unwrap();
     let root = outside.path().join("office");
     letterpress().current_dir(outside.path()).args(["init", "office"]).assert().success();
-    for file in ["letterpress.toml", "letters/example.toml", "templates/README.md"] {
+    for file in ["letterpress.toml", "letters/example.toml", "templates/README.md", "words.txt"] {
         assert!(root.join(file).is_file(), "{file} missing");
     }
+    // The example letter passes the prose checks as it comes.
+    letterpress()
+        .current_dir(&root)
+        .args(["check", "--deny-warnings", "letters/example.toml"])
+        .assert()
+        .success();
     letterpress()
         .current_dir(outside.path())
         .args(["init", "office"])

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use crate::finding::TextChecks;
+use crate::finding::english::English;
 use crate::sandbox::{Kind, Sandbox};
 
 /// What the list shows of one letter.
@@ -26,9 +28,22 @@ pub(super) struct Summary {
 #[derive(Default)]
 pub(super) struct Summaries {
     known: Mutex<HashMap<PathBuf, (u64, SystemTime, Summary)>>,
+    /// The spelling and grammar checks the renders make, so the list counts
+    /// the warnings a letter's own page shows.
+    english: Mutex<Option<English>>,
 }
 
 impl Summaries {
+    /// Counts warnings with `english` from now on (the project's word list
+    /// or `[prose_check]` may have changed: every summary is read again).
+    pub(super) fn check_with(&self, english: Option<&English>) {
+        let mut held = self.english.lock().unwrap_or_else(|e| e.into_inner());
+        if held.as_ref() != english {
+            *held = english.cloned();
+            self.known.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+    }
+
     /// The summary of the finding file at `path`, read through `files`.
     pub(super) fn of(&self, files: &Sandbox, path: &std::path::Path) -> Summary {
         let stamp = std::fs::metadata(path)
@@ -40,7 +55,8 @@ impl Summaries {
         {
             return summary.clone();
         }
-        let summary = summarise(files, path);
+        let english = self.english.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let summary = summarise(files, path, english.as_ref());
         if let Some((len, time)) = stamp {
             known.insert(path.to_path_buf(), (len, time, summary.clone()));
         }
@@ -48,16 +64,16 @@ impl Summaries {
     }
 }
 
-fn summarise(files: &Sandbox, path: &std::path::Path) -> Summary {
+fn summarise(files: &Sandbox, path: &std::path::Path, english: Option<&English>) -> Summary {
     let text = match files.read_text(path, Kind::Finding) {
         Ok(text) => text,
         Err(_) => return Summary { errors: 1, ..Summary::default() },
     };
-    let prose = |text: &str| crate::wording::markdown::remarks(text);
+    let checks = TextChecks { markdown: &crate::wording::markdown::remarks, english };
     // Read as a monitoring letter: a letter of another kind may show a
     // missing section here that its own page does not.
     let kind_of = |_: Option<&str>| crate::model::LetterKind::default();
-    let (finding, problems) = crate::finding::check(path, text, &prose, &kind_of);
+    let (finding, problems) = crate::finding::check(path, text, &checks, &kind_of);
     let (errors, warnings) = problems.counts();
     let mut summary = Summary { errors, warnings, ..Summary::default() };
     if let Some(finding) = finding {

@@ -170,6 +170,7 @@ pub fn serve(
         for letter in preview.to_render() {
             let result = match &update {
                 Update::Render { renderer, .. } => {
+                    preview.summaries.check_with(renderer.english());
                     let earlier: Vec<PagePng> =
                         preview.good(&letter).map_or_else(Vec::new, |good| {
                             good.pages.into_iter().map(|p| p.png).collect()

@@ -1,0 +1,113 @@
+//! British English prose checks through `check`: slips reported at their
+//! line and column with the fix, British spellings left alone, the word
+//! list and `--add-word`, and a Welsh letter not checked as English.
+
+use crate::common::*;
+
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+
+/// The demo letter in a scratch project, with `from` replaced by `to`.
+fn planted(replacements: &[(&str, &str)]) -> (tempfile::TempDir, String) {
+    let dir = project_copy();
+    let path = dir.path().join("letters/cafcass-greater-london.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in replacements {
+        assert!(text.contains(from), "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    std::fs::write(&path, &text).unwrap();
+    (dir, text)
+}
+
+/// `file:line:column` of the first `needle` in `text`, as `check` prints it.
+fn place(text: &str, needle: &str) -> String {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle} not planted"));
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    format!("letters/cafcass-greater-london.toml:{line}:{column}")
+}
+
+fn check(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = letterpress().current_dir(dir).arg("check").args(args).output().unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn planted_slips_are_reported_at_their_place_with_the_fix() {
+    let (dir, text) = planted(&[
+        (
+            "Effective revised systems and processes are now in place.",
+            "Effective revised systems are now in place and and we recieve an significant number of reports.",
+        ),
+        (
+            "action = \"performance management information",
+            "action = \"performance managment information",
+        ),
+        (
+            "The changes include",
+            "The organisation's programme shows behaviour, judgement, a centre, colour and a catalogue we recognise. The changes include",
+        ),
+    ]);
+    let (code, stderr) = check(dir.path(), &["letters/cafcass-greater-london.toml"]);
+    assert_eq!(code, Some(0), "warnings alone pass: {stderr}");
+    for (word, fix) in [
+        ("recieve", "`receive`"),
+        ("managment", "`management`"),
+        ("an significant", "`a significant`"),
+    ] {
+        let at = place(&text, word);
+        let report = stderr.split("warning: ").find(|w| w.contains(&at));
+        let report = report.unwrap_or_else(|| panic!("nothing at {at} for {word}:\n{stderr}"));
+        assert!(report.contains(fix), "{word} without {fix}: {report}");
+    }
+    assert!(stderr.contains("and and"), "the repeated word: {stderr}");
+    for british in ["organisation", "programme", "behaviour", "judgement", "centre", "colour"] {
+        assert!(!stderr.contains(&format!("`{british}`")), "{british} reported: {stderr}");
+    }
+    assert!(!stderr.contains("`catalogue`") && !stderr.contains("`recognise`"), "{stderr}");
+    // The first spelling warning names the word list and how to add to it.
+    assert!(stderr.contains("words.txt: `letterpress check --add-word"), "{stderr}");
+
+    let (code, _) = check(dir.path(), &["--deny-warnings", "letters/cafcass-greater-london.toml"]);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_word_added_to_the_word_list_is_no_longer_reported() {
+    let (dir, _) = planted(&[("The changes include", "Ms Quenby said the changes include")]);
+    let finding = "letters/cafcass-greater-london.toml";
+    let (_, before) = check(dir.path(), &[finding]);
+    assert!(before.contains("`Quenby` is not in the British English dictionary"), "{before}");
+    letterpress()
+        .current_dir(dir.path())
+        .args(["check", "--deny-warnings", "--add-word", "Quenby", finding])
+        .assert()
+        .stderr(contains("added Quenby to words.txt"))
+        .stderr(contains("Quenby` is not").not());
+    let words = std::fs::read_to_string(dir.path().join("words.txt")).unwrap();
+    assert!(words.ends_with("\nQuenby\n"), "{words}");
+    // Two words, or none, are no word to add: refused, the list unchanged.
+    letterpress()
+        .current_dir(dir.path())
+        .args(["check", "--add-word", "Ms Quenby", finding])
+        .assert()
+        .code(1)
+        .stderr(contains("is not a word to add"));
+    assert_eq!(std::fs::read_to_string(dir.path().join("words.txt")).unwrap(), words);
+}
+
+#[test]
+fn a_welsh_letter_gets_no_english_remarks_and_checks_can_be_turned_off() {
+    let (code, stderr) = check(&fixtures(), &["letters/sample-northmoor.cy.toml"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
+
+    let (dir, _) =
+        planted(&[("performance management information", "performance managment information")]);
+    let config = dir.path().join("letterpress.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\n[prose_check]\nenabled = false\n")).unwrap();
+    let (_, stderr) = check(dir.path(), &["letters/cafcass-greater-london.toml"]);
+    assert!(!stderr.contains("managment"), "{stderr}");
+}
