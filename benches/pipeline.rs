@@ -64,6 +64,24 @@ fn main() {
         median
     };
 
+    // The British English checker as `check` builds it: the project's word
+    // list and the sender's name. The first text checked loads the
+    // dictionary, once per process.
+    let words = letterpress::project::words::read(&project.files).expect("words.txt");
+    let english = letterpress::finding::english::English::new(
+        &project.config.prose_check,
+        letterpress::finding::english::Words::new(words.iter().map(String::as_str))
+            .with_names([project.config.sender.name.as_str()]),
+    )
+    .expect("prose_check");
+    let checks =
+        letterpress::finding::TextChecks { markdown: &markdown::remarks, english: Some(&english) };
+    let no_english = letterpress::finding::TextChecks { english: None, ..checks };
+    let names = letterpress::finding::english::Words::default();
+    let start = Instant::now();
+    english.plain("A first sentence.", &names);
+    report("first English check in a process (loads the dictionary)", vec![start.elapsed()]);
+
     // Each stage alone, for the demo and for a 100-area (37-page) letter.
     let synthetic = with_areas(&demo, 100);
     let synthetic_text = toml_with_areas(&demo_text, 100);
@@ -77,6 +95,18 @@ fn main() {
                 letterpress::finding::parse(&demo_path, text.clone()).unwrap();
             }),
         );
+        let kind = |_: Option<&str>| letterpress::model::LetterKind::default();
+        // (A letter of 100 areas is over the limit: check stops there.)
+        for (what, checks) in
+            [("with", &checks), ("without", &no_english)].into_iter().filter(|_| label == "demo")
+        {
+            report(
+                &format!("{label}: check finding file {what} English checks"),
+                time(runs, || {
+                    letterpress::finding::check(&demo_path, text.clone(), checks, &kind);
+                }),
+            );
+        }
         report(
             &format!("{label}: markdown -> typst (all prose fields)"),
             time(runs, || {

@@ -300,6 +300,8 @@ pub(super) fn check(
     }
     let mut renderers: Vec<(PathBuf, Result<Renderer, Failure>)> = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
+    // Letters in another language, which the English checks left alone.
+    let mut unchecked_english = 0;
     for file in &files {
         let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
         let index = match renderers.iter().position(|(d, _)| *d == dir) {
@@ -325,7 +327,13 @@ pub(super) fn check(
             }
         };
         let problems = match &renderers[index].1 {
-            Ok(renderer) => renderer.check(file),
+            Ok(renderer) => {
+                let problems = renderer.check(file);
+                let welsh = crate::finding::language_of(&problems.text)
+                    .is_some_and(|l| l != crate::model::Language::English);
+                unchecked_english += usize::from(welsh && renderer.english().is_some());
+                problems
+            }
             Err(failure) => {
                 failure.report();
                 errors += 1;
@@ -338,6 +346,13 @@ pub(super) fn check(
         if !problems.problems.is_empty() {
             emit_problems(&problems);
         }
+    }
+    if unchecked_english > 0 {
+        eprintln!(
+            "note: spelling and grammar are checked in English only: {unchecked_english} letter{} in Welsh {} not checked for them",
+            if unchecked_english == 1 { "" } else { "s" },
+            if unchecked_english == 1 { "was" } else { "were" },
+        );
     }
     eprintln!(
         "checked {} finding file{}: {errors} error{}, {warnings} warning{}",

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher as _};
 
-use crate::project::{CONFIG_FILE, Project, ProjectError, SHARED_FOLDERS};
+use crate::project::{CONFIG_FILE, Project, ProjectError, SHARED_FOLDERS, WORDS_FILE};
 use crate::render::Renderer;
 use crate::sandbox::{Kind, Sandbox};
 
@@ -148,7 +148,10 @@ impl Watch {
         // (a signature image), may live in another folder.
         let mut outside = OutsideInputs::default();
         let change_of = |path: &Path, outside: &OutsideInputs| -> Option<Change> {
+            // The word list changes the warnings, not the letter: the
+            // renderer holding it is made again, as for letterpress.toml.
             if path == root.join(CONFIG_FILE)
+                || path == root.join(WORDS_FILE)
                 || SHARED_FOLDERS.iter().any(|dir| path.starts_with(root.join(dir)))
             {
                 Some(Change::Project)

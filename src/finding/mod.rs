@@ -18,7 +18,8 @@
 //! - `placeholders`, `translation`, `postal`: the scaffold's `TODO`, a
 //!   bilingual letter's two versions, the address block;
 //! - `english`: British English spelling and grammar of what the inspector
-//!   wrote (Harper), warnings located like every other problem.
+//!   wrote (spellbook and a few grammar rules), warnings located like every
+//!   other problem.
 
 mod dates;
 mod encoding;
@@ -113,6 +114,13 @@ pub fn check(
     reader::read(path, text, Some(checks), kind_of)
 }
 
+/// The British English warnings alone of finding-file `text`, already read
+/// as `finding` (by [`check`] without them): for a caller that runs them
+/// beside other work.
+pub fn english_warnings(text: &str, finding: &Finding, english: &english::English) -> Vec<Problem> {
+    rules::english_warnings(finding, &spans::SpanIndex::new(text), english)
+}
+
 /// Where the field named `name` is written in finding-file `text`, naming
 /// fields as problems do (`recipient.address`, `area[2].progress`, areas
 /// counted from 1): for a later stage to point at the field an error of its
@@ -130,6 +138,17 @@ pub fn field_span(text: &str, name: &str) -> Option<Range<usize>> {
         }
     }
     spans::SpanIndex::new(text).find(&keys)
+}
+
+/// The language finding-file text says it is written in, when it says so
+/// readably: for a command to say which letters the English checks left
+/// alone.
+pub fn language_of(text: &str) -> Option<crate::model::Language> {
+    let table = toml::de::DeTable::parse(text).ok()?;
+    match table.get_ref().get("language")?.get_ref() {
+        toml::de::DeValue::String(code) => crate::model::Language::from_code(code),
+        _ => None,
+    }
 }
 
 /// Reads a finding file's text through the project's one door, reporting a

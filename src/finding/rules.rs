@@ -5,7 +5,7 @@
 use crate::diagnostic::Problem;
 use crate::model::{Check, Finding, Language, LetterKind, Section, Summary};
 
-use super::english::{WORDS_FILE, Words};
+use super::english::{English, WORDS_FILE, Words};
 use super::spans::{Key, SpanIndex, field_name};
 use super::{ProseRemark, TextChecks};
 
@@ -168,68 +168,86 @@ pub(super) fn entries_and_prose(
 }
 
 /// The warnings on the text an inspector wrote: Markdown a letter cannot
-/// show in prose fields, and British English spelling and grammar in prose
-/// and in the plain fields written as words (not names or addresses, whose
-/// words are accepted wherever they appear).
+/// show in prose fields, then British English spelling and grammar.
 fn text(finding: &Finding, spans: &SpanIndex<'_>, checks: &TextChecks<'_>) -> Vec<Problem> {
     use Key::{Field as F, Index as I};
-    let english = checks.english.filter(|_| finding.language == Language::English);
-    let names = english.map(|_| {
-        let r = &finding.recipient;
-        let inspection = finding.inspection.iter().flat_map(|i| [&i.provider, &i.service_area]);
-        // The salutation names its reader ("Dear Ms Ellery").
-        let fields = [&r.name, &r.organisation, &r.salutation, &finding.signatory.name];
-        let names = fields.into_iter().chain(inspection).chain(&finding.cc).chain(&r.address);
-        Words::default().with_names(names.map(String::as_str))
-    });
     let mut problems = Vec::new();
-    // The first spelling remark in the file (its index, place and word), to
-    // name the word list in its hint.
-    let mut first_spelling: Option<(usize, usize, String)> = None;
-    let mut report = |path: &[Key<'_>], remarks: Vec<ProseRemark>| {
-        for remark in remarks {
-            let span = spans.find(path).map(|v| spans.inside_string(v, remark.range));
-            let start = span.as_ref().map_or(usize::MAX, |s| s.start);
-            let mut problem = Problem::warning(Some(field_name(path)), remark.message, span);
-            problem.hint = remark.hint;
-            if let Some(word) = remark.word
-                && first_spelling.as_ref().is_none_or(|(_, at, _)| start < *at)
-            {
-                first_spelling = Some((problems.len(), start, word));
-            }
-            problems.push(problem);
-        }
-    };
     for (i, area) in finding.areas.iter().enumerate() {
         for (name, text) in [("reported", &area.reported), ("progress", &area.progress)] {
-            let mut remarks = (checks.markdown)(text);
-            if let (Some(english), Some(names)) = (english, &names) {
-                remarks.extend(english.markdown(text, names));
-            }
-            report(&[F("area"), I(i), F(name)], remarks);
+            let path = [F("area"), I(i), F(name)];
+            problems.extend(located(spans, &path, (checks.markdown)(text)).map(|(p, _)| p));
         }
     }
-    if let (Some(english), Some(names)) = (english, &names) {
-        let mut plain = |path: &[Key<'_>], text: &str| report(path, english.plain(text, names));
-        plain(&[F("recipient"), F("role")], &finding.recipient.role);
-        if let Some(visit) = &finding.visit {
-            plain(&[F("visit"), F("locations")], &visit.locations);
-            for (name, list) in [("assessed", &visit.assessed), ("met", &visit.met)] {
-                for (i, entry) in list.iter().enumerate() {
-                    plain(&[F("visit"), F(name), I(i)], entry);
-                }
-            }
-        }
-        plain(&[F("signatory"), F("role")], &finding.signatory.role);
-        for (i, entry) in finding.enclosures.iter().enumerate() {
-            plain(&[F("enclosures"), I(i)], entry);
-        }
-        for (i, area) in finding.areas.iter().enumerate() {
-            plain(&[F("area"), I(i), F("action")], &area.action);
+    if let Some(english) = checks.english {
+        problems.extend(english_warnings(finding, spans, english));
+    }
+    problems
+}
+
+/// Remarks on the field at `path` as warnings at their place in the file,
+/// each with the word a spelling remark is about.
+fn located<'a>(
+    spans: &'a SpanIndex<'_>,
+    path: &'a [Key<'_>],
+    remarks: Vec<ProseRemark>,
+) -> impl Iterator<Item = (Problem, Option<String>)> + 'a {
+    remarks.into_iter().map(move |remark| {
+        let span = spans.find(path).map(|v| spans.inside_string(v, remark.range));
+        let mut problem = Problem::warning(Some(field_name(path)), remark.message, span);
+        problem.hint = remark.hint;
+        (problem, remark.word)
+    })
+}
+
+/// British English spelling and grammar in prose and in the plain fields
+/// written as words (not names or addresses, whose words are accepted
+/// wherever they appear); none for a letter in another language.
+pub(super) fn english_warnings(
+    finding: &Finding,
+    spans: &SpanIndex<'_>,
+    english: &English,
+) -> Vec<Problem> {
+    use Key::{Field as F, Index as I};
+    if finding.language != Language::English {
+        return Vec::new();
+    }
+    let r = &finding.recipient;
+    let inspection = finding.inspection.iter().flat_map(|i| [&i.provider, &i.service_area]);
+    // The salutation names its reader ("Dear Ms Ellery").
+    let fields = [&r.name, &r.organisation, &r.salutation, &finding.signatory.name];
+    let names = fields.into_iter().chain(inspection).chain(&finding.cc).chain(&r.address);
+    let names = Words::default().with_names(names.map(String::as_str));
+    let mut fields: Vec<(Vec<Key<'_>>, &str, bool)> = Vec::new();
+    for (i, area) in finding.areas.iter().enumerate() {
+        for (name, text) in [("reported", &area.reported), ("progress", &area.progress)] {
+            fields.push((vec![F("area"), I(i), F(name)], text, true));
         }
     }
-    if let Some((at, _, word)) = first_spelling {
-        let problem = &mut problems[at];
+    fields.push((vec![F("recipient"), F("role")], &r.role, false));
+    if let Some(visit) = &finding.visit {
+        fields.push((vec![F("visit"), F("locations")], &visit.locations, false));
+        for (name, list) in [("assessed", &visit.assessed), ("met", &visit.met)] {
+            for (i, entry) in list.iter().enumerate() {
+                fields.push((vec![F("visit"), F(name), I(i)], entry, false));
+            }
+        }
+    }
+    fields.push((vec![F("signatory"), F("role")], &finding.signatory.role, false));
+    for (i, entry) in finding.enclosures.iter().enumerate() {
+        fields.push((vec![F("enclosures"), I(i)], entry, false));
+    }
+    for (i, area) in finding.areas.iter().enumerate() {
+        fields.push((vec![F("area"), I(i), F("action")], &area.action, false));
+    }
+    let mut found: Vec<(Problem, Option<String>)> = Vec::new();
+    for (path, text, markdown) in &fields {
+        let remarks =
+            if *markdown { english.markdown(text, &names) } else { english.plain(text, &names) };
+        found.extend(located(spans, path, remarks));
+    }
+    found.sort_by_key(|(p, _)| p.span.as_ref().map_or(usize::MAX, |s| s.start));
+    // The first spelling remark in the file names the word list.
+    if let Some((problem, Some(word))) = found.iter_mut().find(|(_, word)| word.is_some()) {
         let add = format!(
             "if `{word}` is spelt as meant (a name, say), add it to the project's word list, {WORDS_FILE}: `letterpress check --add-word {word}`"
         );
@@ -238,5 +256,5 @@ fn text(finding: &Finding, spans: &SpanIndex<'_>, checks: &TextChecks<'_>) -> Ve
             None => add,
         });
     }
-    problems
+    found.into_iter().map(|(problem, _)| problem).collect()
 }

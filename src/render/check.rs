@@ -24,18 +24,31 @@ impl Renderer {
     /// `finding_path` is where it is, or will be, written.
     pub fn check_text(&self, finding_path: &Path, text: String) -> FileProblems {
         let shown = display_path(finding_path);
-        let found = self.find(&shown, text.clone());
+        // The English checks run beside the typesetting (`beside_english`).
+        let found = self.find(&shown, text.clone(), false);
         if found.0.is_none() || found.1.has_errors() {
-            return found.1;
+            // Nothing to typeset: every problem at once, English included.
+            return self.find(&shown, text, true).1;
         }
         let mut problems = found.1.clone();
-        let rendered = self.prepare_found(finding_path, text, Some(found)).and_then(|letter| {
-            self.destination(finding_path, &letter.finding, Place::Given(None))?;
-            let document = self.lay_out(&letter)?;
-            document.pdf()?;
-            Ok(document.page_count())
-        });
-        match rendered {
+        let rendered =
+            self.prepare_found(finding_path, text, Some(found), false).and_then(|mut letter| {
+                self.destination(finding_path, &letter.finding, Place::Given(None))?;
+                let pages = self.beside_english(&mut letter, |letter| {
+                    let document = self.lay_out(letter)?;
+                    document.pdf()?;
+                    Ok(document.page_count())
+                });
+                Ok((pages, letter.warnings))
+            });
+        let outcome = match rendered {
+            Ok((pages, warnings)) => {
+                problems.problems.clone_from(&warnings.problems);
+                pages
+            }
+            Err(err) => Err(err),
+        };
+        match outcome {
             Ok(pages) => {
                 if let Some(warning) = self.page_warning(pages) {
                     problems.problems.push(Problem::warning(None, warning, None));
@@ -85,6 +98,7 @@ impl Renderer {
                             text: String::new(),
                             problems: Vec::new(),
                         }),
+                        english_apart: false,
                     };
                     self.lay_out(&letter).map(drop)
                 })();

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use codespan_reporting::term::termcolor::WriteColor;
 use typst_pdf::{PdfStandard, PdfStandards};
 
-use crate::diagnostic::{FileProblems, display_path};
+use crate::diagnostic::{FileProblems, Problem, display_path};
 use crate::finding::TextChecks;
 use crate::finding::english::{English, Words};
 use crate::model::{Finding, Status};
@@ -159,6 +159,8 @@ pub struct PreparedLetter {
     pub inputs: Inputs,
     /// The finding file's warnings (its text, for snippets, included).
     pub warnings: Arc<FileProblems>,
+    /// Whether the English checks are still to run ([`Renderer::beside_english`]).
+    english_apart: bool,
 }
 
 /// The text a letter was made from, as read once for this render: what a
@@ -324,16 +326,25 @@ impl Renderer {
         finding_path: &Path,
         text: String,
     ) -> Result<PreparedLetter, LetterError> {
-        self.prepare_found(finding_path, text, None)
+        let mut letter = self.prepare_found(finding_path, text, None, true)?;
+        // A letter remembered by `render` (watch) without them.
+        if let Some(english) = self.english.as_ref().filter(|_| letter.english_apart) {
+            let found =
+                crate::finding::english_warnings(&letter.inputs.text, &letter.finding, english);
+            self.add_english(&mut letter, found)?;
+        }
+        Ok(letter)
     }
 
     /// [`Renderer::prepare_text`], given what [`crate::finding::check`]
-    /// already found in `text` (so `check` reads it once), or `None`.
+    /// already found in `text` (so `check` reads it once), or `None`; the
+    /// English checks left to [`Renderer::beside_english`] unless `english`.
     fn prepare_found(
         &self,
         finding_path: &Path,
         text: String,
         mut found: Option<Found>,
+        english: bool,
     ) -> Result<PreparedLetter, LetterError> {
         let shown = display_path(finding_path);
         let now = crate::wording::locale::now_utc();
@@ -348,9 +359,10 @@ impl Renderer {
                 translation: worded.translation.as_ref().map(|(_, text)| text.as_str().into()),
             },
             warnings: Arc::new(warnings),
+            english_apart: !english && self.english.is_some(),
         };
         let Some(recent) = &self.recent else {
-            let checked = self.checked(&shown, text.clone(), found.take())?;
+            let checked = self.checked(&shown, text.clone(), found.take(), english)?;
             let worded = self.worded(finding_path, &checked.0, &now)?;
             return Ok(prepared(checked, &worded, &text));
         };
@@ -359,7 +371,7 @@ impl Renderer {
         if let Some(letter) = lock().recall(&self.project.files, finding_path, &text, &now) {
             return Ok(letter);
         }
-        let checked = self.checked(&shown, text.clone(), found.take())?;
+        let checked = self.checked(&shown, text.clone(), found.take(), english)?;
         let worded = self.worded(finding_path, &checked.0, &now)?;
         let letter = prepared(checked, &worded, &text);
         lock().remember(
@@ -388,7 +400,7 @@ impl Renderer {
         path: &Path,
         text: String,
     ) -> Result<(Finding, FileProblems), LetterError> {
-        self.checked(path, text, None)
+        self.checked(path, text, None, true)
     }
 
     /// [`Renderer::checked_finding`], given what the finding check already
@@ -398,8 +410,9 @@ impl Renderer {
         path: &Path,
         text: String,
         found: Option<Found>,
+        english: bool,
     ) -> Result<(Finding, FileProblems), LetterError> {
-        let (finding, problems) = found.unwrap_or_else(|| self.find(path, text.clone()));
+        let (finding, problems) = found.unwrap_or_else(|| self.find(path, text.clone(), english));
         let finding = match finding {
             Some(finding) if !problems.has_errors() => finding,
             _ => return Err(LetterError::Finding(Box::new(problems))),
@@ -416,10 +429,75 @@ impl Renderer {
         Ok((finding, problems))
     }
 
-    /// Every problem of finding-file text, warnings included.
-    fn find(&self, path: &Path, text: String) -> Found {
+    /// Every problem of finding-file text, warnings included; the English
+    /// checks' only if `english`.
+    fn find(&self, path: &Path, text: String, english: bool) -> Found {
         let kind_of = |name: Option<&str>| self.kind_of(name);
-        crate::finding::check(path, text, &self.text_checks(), &kind_of)
+        let checks =
+            TextChecks { english: self.english.as_ref().filter(|_| english), ..self.text_checks() };
+        crate::finding::check(path, text, &checks, &kind_of)
+    }
+
+    /// [`Renderer::prepare`], leaving the English checks to
+    /// [`Renderer::beside_english`].
+    fn prepare_apart(&self, finding_path: &Path) -> Result<PreparedLetter, LetterError> {
+        let text = self.read_finding_text(finding_path)?;
+        self.prepare_found(finding_path, text, None, false)
+    }
+
+    /// Runs `make` (laying out `letter`, making its PDF) while the letter's
+    /// English checks, if [`Renderer::prepare_apart`] left them, run on
+    /// another thread, then adds their warnings to the letter's. The first
+    /// check in a process waits some 17 ms for the dictionary; typesetting
+    /// hides it (BENCHMARKS.md, "Prose checks"). With `deny_warnings`, an
+    /// English warning fails the letter before anything is written.
+    fn beside_english<T>(
+        &self,
+        letter: &mut PreparedLetter,
+        make: impl FnOnce(&PreparedLetter) -> Result<T, LetterError>,
+    ) -> Result<T, LetterError> {
+        let Some(english) = self.english.as_ref().filter(|_| letter.english_apart) else {
+            return make(letter);
+        };
+        let shown = &*letter;
+        let check =
+            || crate::finding::english_warnings(&shown.inputs.text, &shown.finding, english);
+        let (made, found) = std::thread::scope(|scope| {
+            match std::thread::Builder::new().spawn_scoped(scope, check) {
+                Ok(checking) => {
+                    let made = make(shown);
+                    let found = checking.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                    (made, found)
+                }
+                // No thread to spare: one after the other.
+                Err(_) => (make(shown), check()),
+            }
+        });
+        // An error making the letter comes first: it is what stops it.
+        let added = self.add_english(letter, found);
+        let made = made?;
+        added.map(|()| made)
+    }
+
+    /// Adds a letter's English warnings to its own; with `deny_warnings`,
+    /// any fails it.
+    fn add_english(
+        &self,
+        letter: &mut PreparedLetter,
+        found: Vec<Problem>,
+    ) -> Result<(), LetterError> {
+        letter.english_apart = false;
+        if found.is_empty() {
+            return Ok(());
+        }
+        let mut warnings = (*letter.warnings).clone();
+        warnings.problems.extend(found);
+        warnings.problems.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
+        letter.warnings = Arc::new(warnings);
+        if self.deny_warnings {
+            return Err(LetterError::Finding(Box::new((*letter.warnings).clone())));
+        }
+        Ok(())
     }
 
     /// What the template a finding file names (or the default) needs of it.
@@ -503,16 +581,19 @@ impl Renderer {
         images: Option<PageImages>,
         owners: &OwnerRecords,
     ) -> Result<Written, LetterError> {
-        let letter = self.prepare(finding_path)?;
+        let mut letter = self.prepare_apart(finding_path)?;
         let destination = self.destination(finding_path, &letter.finding, place)?;
-        let mut document = self.lay_out(&letter)?;
-        let (pdf, pages) = match images {
-            Some(images) => {
-                let (pdf, pages) = document.pdf_and_pages(images, &[])?;
-                (pdf, Some(pages))
-            }
-            None => (document.pdf()?, None),
-        };
+        let (mut document, pdf, pages) = self.beside_english(&mut letter, |letter| {
+            let document = self.lay_out(letter)?;
+            let (pdf, pages) = match images {
+                Some(images) => {
+                    let (pdf, pages) = document.pdf_and_pages(images, &[])?;
+                    (pdf, Some(pages))
+                }
+                None => (document.pdf()?, None),
+            };
+            Ok((document, pdf, pages))
+        })?;
         crate::output::write_pdf(&destination, finding_path, &pdf, owners)?;
         let stem = destination.path.with_extension("");
         let mut written = Vec::new();

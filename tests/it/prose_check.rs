@@ -3,6 +3,7 @@
 //! list and `--add-word`, and a Welsh letter not checked as English.
 
 use crate::common::*;
+use std::time::Duration;
 
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
@@ -102,6 +103,7 @@ fn a_welsh_letter_gets_no_english_remarks_and_checks_can_be_turned_off() {
     let (code, stderr) = check(&fixtures(), &["letters/sample-northmoor.cy.toml"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
+    assert!(stderr.contains("1 letter in Welsh was not checked for them"), "{stderr}");
 
     let (dir, _) =
         planted(&[("performance management information", "performance managment information")]);
@@ -110,4 +112,45 @@ fn a_welsh_letter_gets_no_english_remarks_and_checks_can_be_turned_off() {
     std::fs::write(&config, format!("{text}\n[prose_check]\nenabled = false\n")).unwrap();
     let (_, stderr) = check(dir.path(), &["letters/cafcass-greater-london.toml"]);
     assert!(!stderr.contains("managment"), "{stderr}");
+}
+
+#[test]
+fn watch_shows_the_slips_and_forgets_a_word_added_to_the_word_list() {
+    let (dir, _) = planted(&[("The changes include", "Ms Quenby said the changes include")]);
+    let (_child, log) =
+        spawn_logged(dir.path(), &["watch", "letters/cafcass-greater-london.toml", "-o", "w.pdf"]);
+    let renders = || log.lock().unwrap().matches("rendered ").count();
+    wait_for("the first render", Duration::from_secs(20), || renders() >= 1);
+    assert!(log.lock().unwrap().contains("`Quenby` is not in the British English dictionary"));
+    let words = dir.path().join("words.txt");
+    let mut list = std::fs::read_to_string(&words).unwrap();
+    list.push_str("Quenby\n");
+    std::fs::write(&words, list).unwrap();
+    wait_for("the render after the word list changed", Duration::from_secs(10), || renders() >= 2);
+    // A render's warnings follow its line: a third render (a save) ends the
+    // second's report.
+    let finding = dir.path().join("letters/cafcass-greater-london.toml");
+    std::fs::write(&finding, std::fs::read(&finding).unwrap()).unwrap();
+    wait_for("the render after a save", Duration::from_secs(10), || renders() >= 3);
+    let log = log.lock().unwrap();
+    assert_eq!(log.matches("`Quenby` is not").count(), 1, "{log}");
+}
+
+#[test]
+fn render_shows_the_slips_and_refuses_them_with_deny_warnings() {
+    let (dir, text) =
+        planted(&[("performance management information", "performance managment information")]);
+    let finding = "letters/cafcass-greater-london.toml";
+    let out =
+        letterpress().current_dir(dir.path()).args(["render", finding, "-o", "a.pdf"]).output();
+    let stderr = String::from_utf8(out.unwrap().stderr).unwrap();
+    assert!(stderr.contains(&place(&text, "managment")), "{stderr}");
+    assert!(dir.path().join("a.pdf").exists());
+    letterpress()
+        .current_dir(dir.path())
+        .args(["render", "--deny-warnings", finding, "-o", "b.pdf"])
+        .assert()
+        .code(1)
+        .stderr(contains("`managment` is not in the British English dictionary"));
+    assert!(!dir.path().join("b.pdf").exists(), "a refused letter left a PDF");
 }

@@ -45,9 +45,12 @@ pub(super) fn remarks(text: &str, tokens: &[Token<'_>]) -> Vec<(&'static str, Pr
     };
     for i in 0..tokens.len() {
         let Some((first, second)) = neighbours(i) else { continue };
-        let (one, two) = (first.text.to_lowercase(), second.text.to_lowercase());
+        // Most pairs are none of these: compare without allocating.
+        let is = |token: &Token<'_>, word: &str| token.text.eq_ignore_ascii_case(word);
         let range = first.range.start..second.range.end;
-        if one == two && !TWICE_OK.contains(&one.as_str()) && first.text.len() > 1 {
+        let twice = first.text.len() == second.text.len()
+            && first.text.to_lowercase() == second.text.to_lowercase();
+        if twice && !TWICE_OK.iter().any(|w| is(first, w)) && first.text.len() > 1 {
             found.push((
                 REPEATED,
                 remark(
@@ -57,18 +60,18 @@ pub(super) fn remarks(text: &str, tokens: &[Token<'_>]) -> Vec<(&'static str, Pr
                 ),
             ));
         }
-        if (one == "a" || one == "an") && starts_sentence(text, tokens, i, first) {
-            let vowel = vowel_sound(second.text);
-            let wrong = match vowel {
-                Some(true) => one == "a",
-                Some(false) => one == "an",
+        let (a, an) = (is(first, "a"), is(first, "an"));
+        if (a || an) && starts_sentence(text, tokens, i, first) {
+            let wrong = match vowel_sound(second.text) {
+                Some(true) => a,
+                Some(false) => an,
                 None => false,
             };
             if wrong {
-                let right = if one == "a" { "an" } else { "a" };
+                let right = if a { "an" } else { "a" };
                 let right =
                     if first.text.starts_with('A') { capitalise(right) } else { right.into() };
-                let sound = if one == "a" { "a vowel" } else { "a consonant" };
+                let sound = if a { "a vowel" } else { "a consonant" };
                 found.push((
                     A_AN,
                     remark(
@@ -82,8 +85,8 @@ pub(super) fn remarks(text: &str, tokens: &[Token<'_>]) -> Vec<(&'static str, Pr
                 ));
             }
         }
-        let after = tokens.get(i + 2).map(|t| t.text.to_lowercase());
-        if MODALS.contains(&one.as_str()) && two == "of" && after.as_deref() != Some("course") {
+        let course = tokens.get(i + 2).is_some_and(|t| is(t, "course"));
+        if MODALS.iter().any(|m| is(first, m)) && is(second, "of") && !course {
             found.push((
                 MODAL_OF,
                 remark(

@@ -100,6 +100,13 @@ impl English {
             };
             on[at] = false;
         }
+        // Load the dictionary on the other core while the caller reads and
+        // lays out its first letter: `check` of one letter then does not
+        // wait the 17 ms (BENCHMARKS.md). If no thread can start, the first
+        // check loads it.
+        if on.iter().any(|on| *on) {
+            let _ = std::thread::Builder::new().spawn(|| LazyLock::force(&DICTIONARY));
+        }
         Ok(English { words, on })
     }
 
@@ -143,7 +150,7 @@ impl English {
         if self.runs(SPELLING) {
             let mut suggested = 0;
             let accepted =
-                |word: &str| self.words.accepts(word) || names.accepts(word) || is_known(word);
+                |word: &str| is_known(word) || self.words.accepts(word) || names.accepts(word);
             for token in tokens.iter().filter(|t| t.spellable()) {
                 // `well-led` may be in the dictionary whole, or as its parts, and
                 // `co-ordinated` as `coordinated`.
