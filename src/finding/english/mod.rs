@@ -173,10 +173,32 @@ impl English {
     }
 }
 
+/// The most words a thread remembers the dictionary's answer for.
+const MAX_KNOWN: usize = 50_000;
+
+thread_local! {
+    /// The dictionary's answers already given on this thread: a letter's
+    /// words, and a batch's, repeat ("the", "children", "managers"), and a
+    /// hash lookup is several times cheaper than Hunspell's affix rules
+    /// (BENCHMARKS.md, "Prose checks"). Cleared when it reaches its bound.
+    static KNOWN: std::cell::RefCell<HashMap<String, bool, foldhash::fast::FixedState>> =
+        std::cell::RefCell::new(HashMap::default());
+}
+
 /// Whether the dictionary holds `word` (any word, when it failed to load:
 /// the check is then silent rather than wrong).
 fn is_known(word: &str) -> bool {
-    DICTIONARY.as_ref().is_none_or(|d| d.check(word))
+    let answer = KNOWN.with_borrow(|known| known.get(word).copied());
+    answer.unwrap_or_else(|| {
+        let answer = DICTIONARY.as_ref().is_none_or(|d| d.check(word));
+        KNOWN.with_borrow_mut(|known| {
+            if known.len() >= MAX_KNOWN {
+                known.clear();
+            }
+            known.insert(word.to_owned(), answer);
+        });
+        answer
+    })
 }
 
 /// The dictionary's suggestions for `word`, best first, without the

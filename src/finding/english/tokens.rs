@@ -116,27 +116,22 @@ fn pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// The words of one piece: runs of letters and digits, a joining character
 /// kept only between two of them.
 fn words_of(piece: &str) -> impl Iterator<Item = (usize, &str)> {
-    let chars: Vec<(usize, char)> = piece.char_indices().collect();
-    let mut found = Vec::new();
-    let mut start: Option<usize> = None;
-    for (i, &(at, c)) in chars.iter().enumerate() {
-        let inside = c.is_alphanumeric()
-            || (joins(c)
-                && start.is_some()
-                && chars.get(i + 1).is_some_and(|(_, next)| next.is_alphanumeric()));
-        match (inside, start) {
-            (true, None) => start = Some(at),
-            (false, Some(from)) => {
-                found.push((from, &piece[from..at]));
-                start = None;
+    let mut chars = piece.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = piece.len();
+        while let Some((at, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                continue;
             }
-            _ => {}
+            if joins(c) && chars.peek().is_some_and(|(_, next)| next.is_alphanumeric()) {
+                continue;
+            }
+            end = at;
+            break;
         }
-    }
-    if let Some(from) = start {
-        found.push((from, &piece[from..]));
-    }
-    found.into_iter()
+        Some((start, &piece[start..end]))
+    })
 }
 
 /// The byte ranges of a Markdown field that hold words as written: its
