@@ -12,6 +12,7 @@
 mod bilingual;
 mod check;
 mod document;
+mod english;
 mod locate;
 mod recent;
 
@@ -21,9 +22,9 @@ use std::sync::{Arc, Mutex};
 use codespan_reporting::term::termcolor::WriteColor;
 use typst_pdf::{PdfStandard, PdfStandards};
 
-use crate::diagnostic::{FileProblems, Problem, display_path};
+use crate::diagnostic::{FileProblems, display_path};
 use crate::finding::TextChecks;
-use crate::finding::english::{English, Words};
+use crate::finding::english::English;
 use crate::model::{Finding, Status};
 use crate::output::{Destination, OutputError, OwnerRecords, Place};
 use crate::project::Project;
@@ -206,7 +207,7 @@ impl Renderer {
             Err(source) => return Err(SetupError::Fonts { dir, source }),
         };
         check_signatures(&project)?;
-        let english = english_for(&project)?;
+        let english = english::english_for(&project)?;
         let standards = crate::typeset::pdf_standards(&[])?;
         let fallback = |name: &str| crate::project::builtin::template(name).map(|f| f.contents);
         Ok(Renderer {
@@ -438,68 +439,6 @@ impl Renderer {
         crate::finding::check(path, text, &checks, &kind_of)
     }
 
-    /// [`Renderer::prepare`], leaving the English checks to
-    /// [`Renderer::beside_english`].
-    fn prepare_apart(&self, finding_path: &Path) -> Result<PreparedLetter, LetterError> {
-        let text = self.read_finding_text(finding_path)?;
-        self.prepare_found(finding_path, text, None, false)
-    }
-
-    /// Runs `make` (laying out `letter`, making its PDF) while the letter's
-    /// English checks, if [`Renderer::prepare_apart`] left them, run on
-    /// another thread, then adds their warnings to the letter's. The first
-    /// check in a process waits some 17 ms for the dictionary; typesetting
-    /// hides it (BENCHMARKS.md, "Prose checks"). With `deny_warnings`, an
-    /// English warning fails the letter before anything is written.
-    fn beside_english<T>(
-        &self,
-        letter: &mut PreparedLetter,
-        make: impl FnOnce(&PreparedLetter) -> Result<T, LetterError>,
-    ) -> Result<T, LetterError> {
-        let Some(english) = self.english.as_ref().filter(|_| letter.english_apart) else {
-            return make(letter);
-        };
-        let shown = &*letter;
-        let check =
-            || crate::finding::english_warnings(&shown.inputs.text, &shown.finding, english);
-        let (made, found) = std::thread::scope(|scope| {
-            match std::thread::Builder::new().spawn_scoped(scope, check) {
-                Ok(checking) => {
-                    let made = make(shown);
-                    let found = checking.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-                    (made, found)
-                }
-                // No thread to spare: one after the other.
-                Err(_) => (make(shown), check()),
-            }
-        });
-        // An error making the letter comes first: it is what stops it.
-        let added = self.add_english(letter, found);
-        let made = made?;
-        added.map(|()| made)
-    }
-
-    /// Adds a letter's English warnings to its own; with `deny_warnings`,
-    /// any fails it.
-    fn add_english(
-        &self,
-        letter: &mut PreparedLetter,
-        found: Vec<Problem>,
-    ) -> Result<(), LetterError> {
-        letter.english_apart = false;
-        if found.is_empty() {
-            return Ok(());
-        }
-        let mut warnings = (*letter.warnings).clone();
-        warnings.problems.extend(found);
-        warnings.problems.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
-        letter.warnings = Arc::new(warnings);
-        if self.deny_warnings {
-            return Err(LetterError::Finding(Box::new((*letter.warnings).clone())));
-        }
-        Ok(())
-    }
-
     /// What the template a finding file names (or the default) needs of it.
     fn kind_of(&self, name: Option<&str>) -> crate::model::LetterKind {
         self.templates.kind(name.unwrap_or(&self.project.config.default_template))
@@ -625,21 +564,6 @@ impl Renderer {
 /// What [`crate::finding::check`] found: the finding, if it could be read,
 /// and every problem.
 type Found = (Option<Finding>, FileProblems);
-
-/// The project's British English checker, with its word list and the
-/// sender's names; `None` when `[prose_check]` turns the checks off.
-fn english_for(project: &Project) -> Result<Option<English>, SetupError> {
-    let config = &project.config.prose_check;
-    if !config.enabled {
-        return Ok(None);
-    }
-    let words = crate::project::words::read(&project.files)?;
-    // The sender's name and address are printed in every letter.
-    let sender = &project.config.sender;
-    let words = Words::new(words.iter().map(String::as_str))
-        .with_names(std::iter::once(&sender.name).chain(&sender.address).map(String::as_str));
-    Ok(Some(English::new(config, words)?))
-}
 
 /// Checks that every configured signature image is an image file inside the
 /// project, so a missing one is reported before any letter is rendered.
