@@ -155,3 +155,19 @@ fn render_shows_the_slips_and_refuses_them_with_deny_warnings() {
         .stderr(contains("`managment` is not in the British English dictionary"));
     assert!(!dir.path().join("b.pdf").exists(), "a refused letter left a PDF");
 }
+
+#[test]
+fn a_projects_own_wording_template_is_checked_once_at_its_line() {
+    let dir = project_copy();
+    let builtin = std::fs::read_to_string(repo().join("templates/monitoring.md.tera")).unwrap();
+    let edited =
+        builtin.replacen("I would like to thank you", "I would like to thank you warmley", 1);
+    assert_ne!(edited, builtin);
+    std::fs::write(dir.path().join("templates/monitoring.md.tera"), &edited).unwrap();
+    let (code, stderr) = check(dir.path(), &["letters/"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let at = edited.find("warmley").unwrap();
+    let line = edited[..at].matches('\n').count() + 1;
+    assert!(stderr.contains(&format!("templates/monitoring.md.tera:{line}:")), "{stderr}");
+    assert_eq!(stderr.matches("`warmley` is not").count(), 1, "{stderr}");
+}
