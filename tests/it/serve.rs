@@ -637,6 +637,11 @@ fn warnings_show_in_the_preview_and_the_folder_page_describes_each_letter() {
     )
     .unwrap();
     std::fs::write(
+        letters.join("slipped.toml"),
+        demo.replacen("With a few exceptions", "With a few exeptions", 1),
+    )
+    .unwrap();
+    std::fs::write(
         letters.join("broken.toml"),
         demo.replacen("overall = \"satisfactory\"", "overall = \"grand\"", 1),
     )
@@ -656,6 +661,9 @@ fn warnings_show_in_the_preview_and_the_folder_page_describes_each_letter() {
         "the warned letter is marked (raw HTML opens and closes): {list}"
     );
     assert!(list.contains("<tr class=\"errors\">"), "the broken letter is marked: {list}");
+    let slipped = list.find("slipped.toml").expect("the slipped letter is listed");
+    let row = &list[slipped..list[slipped..].find("</tr>").map_or(list.len(), |e| slipped + e)];
+    assert!(row.contains("1 warning"), "its spelling slip is counted: {row}");
 
     let base = "/letter/warned";
     html(port, &format!("{base}/"));

@@ -125,11 +125,18 @@ pub fn serve(
     };
     // The folder page's summaries read the letters as the renders do;
     // without a project there is nothing to summarise.
-    let files = project().ok().map(|project| project.files);
+    let project_now = project().ok();
+    // Until the first render says otherwise (a changed words.txt, say), the
+    // English checks the project's renders will make.
+    let summaries = folder::Summaries::default();
+    if let Some(project) = &project_now {
+        summaries.check_with(crate::render::english_for(project).ok().flatten().as_ref());
+    }
+    let files = project_now.map(|project| project.files);
     let preview = Arc::new(Preview {
         letters,
         files,
-        summaries: folder::Summaries::default(),
+        summaries,
         state: Mutex::new(State {
             current,
             open: HashMap::new(),
@@ -167,10 +174,12 @@ pub fn serve(
     on_ready(addr);
 
     let mut on_update = |update: Update<'_>| {
+        if let Update::Render { renderer, .. } = &update {
+            preview.summaries.check_with(renderer.english());
+        }
         for letter in preview.to_render() {
             let result = match &update {
                 Update::Render { renderer, .. } => {
-                    preview.summaries.check_with(renderer.english());
                     let earlier: Vec<PagePng> =
                         preview.good(&letter).map_or_else(Vec::new, |good| {
                             good.pages.into_iter().map(|p| p.png).collect()
