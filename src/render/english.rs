@@ -36,17 +36,25 @@ impl Renderer {
         let shown = &*letter;
         let check =
             || crate::finding::english_warnings(&shown.inputs.text, &shown.finding, english);
-        let (made, found) = std::thread::scope(|scope| {
-            match std::thread::Builder::new().spawn_scoped(scope, check) {
-                Ok(checking) => {
-                    let made = make(shown);
-                    let found = checking.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-                    (made, found)
+        // Once the dictionary is read, the checks take half a millisecond:
+        // this thread, whose cache of the dictionary's answers is warm, makes
+        // them after the letter (a thread per letter would start cold).
+        let (made, found) = if crate::finding::english::is_loaded() {
+            (make(shown), check())
+        } else {
+            std::thread::scope(|scope| {
+                match std::thread::Builder::new().spawn_scoped(scope, check) {
+                    Ok(checking) => {
+                        let made = make(shown);
+                        let found =
+                            checking.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                        (made, found)
+                    }
+                    // No thread to spare: one after the other.
+                    Err(_) => (make(shown), check()),
                 }
-                // No thread to spare: one after the other.
-                Err(_) => (make(shown), check()),
-            }
-        });
+            })
+        };
         // An error making the letter comes first: it is what stops it.
         let added = self.add_english(letter, found);
         let made = made?;

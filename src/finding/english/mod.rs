@@ -25,7 +25,7 @@ mod grammar;
 mod tokens;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use spellbook::Dictionary;
 
@@ -52,19 +52,37 @@ const SUGGESTIONS: usize = 3;
 /// not helped by hundreds of guesses.
 const MAX_SUGGESTED: usize = 40;
 
+/// The longest word given suggestions, in characters: longer than almost
+/// any English word, and a suggestion's cost grows with the word's length
+/// (a pasted code of a thousand letters would take seconds).
+const MAX_SUGGESTED_LEN: usize = 30;
+
 /// SCOWL's en_GB-ise dictionary with the inspection words it lacks
 /// (`dictionary/inspection.txt`), read once per process.
-static DICTIONARY: LazyLock<Option<Dictionary>> = LazyLock::new(|| {
-    let mut dictionary =
-        Dictionary::new(include_str!("dictionary/en_GB.aff"), include_str!("dictionary/en_GB.dic"))
-            .ok()?;
-    for word in include_str!("dictionary/inspection.txt").lines() {
-        if !word.is_empty() && !word.starts_with('#') {
-            dictionary.add(word).ok()?;
-        }
-    }
-    Some(dictionary)
-});
+static DICTIONARY: OnceLock<Option<Dictionary>> = OnceLock::new();
+
+/// The dictionary, read on first use.
+fn dictionary() -> Option<&'static Dictionary> {
+    DICTIONARY
+        .get_or_init(|| {
+            let aff = include_str!("dictionary/en_GB.aff");
+            let mut dictionary = Dictionary::new(aff, include_str!("dictionary/en_GB.dic")).ok()?;
+            for word in include_str!("dictionary/inspection.txt").lines() {
+                if !word.is_empty() && !word.starts_with('#') {
+                    dictionary.add(word).ok()?;
+                }
+            }
+            Some(dictionary)
+        })
+        .as_ref()
+}
+
+/// Whether the dictionary has been read: until it is, the first check in
+/// a process has to wait for it, and a caller may rather run that check on
+/// another thread beside its own work.
+pub fn is_loaded() -> bool {
+    DICTIONARY.get().is_some()
+}
 
 /// Suggestions already worked out, by word: a batch meets the same names
 /// and slips in letter after letter. Cleared when it reaches its bound.
@@ -105,7 +123,7 @@ impl English {
         // wait the 17 ms (BENCHMARKS.md). If no thread can start, the first
         // check loads it.
         if on.iter().any(|on| *on) {
-            let _ = std::thread::Builder::new().spawn(|| LazyLock::force(&DICTIONARY));
+            let _ = std::thread::Builder::new().spawn(dictionary);
         }
         Ok(English { words, on })
     }
@@ -162,8 +180,13 @@ impl English {
                         continue;
                     }
                     suggested += 1;
-                    let suggestions =
-                        if suggested <= MAX_SUGGESTED { suggest(word) } else { Vec::new() };
+                    let suggestions = if suggested <= MAX_SUGGESTED
+                        && word.chars().nth(MAX_SUGGESTED_LEN).is_none()
+                    {
+                        suggest(word)
+                    } else {
+                        Vec::new()
+                    };
                     found.push(spelling(range, word, &suggestions));
                 }
             }
@@ -190,7 +213,7 @@ thread_local! {
 fn is_known(word: &str) -> bool {
     let answer = KNOWN.with_borrow(|known| known.get(word).copied());
     answer.unwrap_or_else(|| {
-        let answer = DICTIONARY.as_ref().is_none_or(|d| d.check(word));
+        let answer = dictionary().is_none_or(|d| d.check(word));
         KNOWN.with_borrow_mut(|known| {
             if known.len() >= MAX_KNOWN {
                 known.clear();
@@ -210,7 +233,7 @@ fn suggest(word: &str) -> Vec<String> {
         return known.clone();
     }
     let mut out = Vec::new();
-    if let Some(dictionary) = DICTIONARY.as_ref() {
+    if let Some(dictionary) = dictionary() {
         dictionary.suggester().with_ngram_suggestions(false).suggest(word, &mut out);
     }
     out.retain(|s| !s.contains(' '));

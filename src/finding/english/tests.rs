@@ -121,3 +121,11 @@ fn a_text_of_many_unknown_words_is_checked_with_few_suggestions() {
     assert_eq!(remarks.len(), 200);
     assert!(remarks.iter().filter(|r| r.hint.is_some()).count() <= MAX_SUGGESTED);
 }
+
+#[test]
+fn a_very_long_unknown_word_is_remarked_on_without_suggestions() {
+    let word = "qzx".repeat(300);
+    let remarks = english().plain(&format!("The {word} code."), &Words::default());
+    assert_eq!(remarks.len(), 1);
+    assert_eq!(remarks[0].hint, None);
+}
