@@ -62,6 +62,9 @@ pub(super) fn read(
     checks: Option<&TextChecks<'_>>,
     kind_of: KindOf<'_>,
 ) -> (Option<Finding>, FileProblems) {
+    if let Some(problem) = old_mac_line_ends(&text) {
+        return (None, FileProblems { path: path.to_path_buf(), text, problems: vec![problem] });
+    }
     let (finding, mut problems) = {
         let (table, syntax) = toml::de::DeTable::parse_recoverable(&text);
         let mut problems = super::syntax::problems(&text, &syntax);
@@ -89,6 +92,20 @@ pub(super) fn read(
         *last = normalised;
     }
     (finding, FileProblems { path: path.to_path_buf(), text, problems })
+}
+
+/// A file whose lines end with a carriage return alone (as Macs saved text
+/// before 2001, and some exports still do) is one line to TOML: one error
+/// saying so, rather than a syntax error on that line.
+fn old_mac_line_ends(text: &str) -> Option<Problem> {
+    (text.contains('\r') && !text.contains('\n')).then(|| {
+        Problem::error(
+            None,
+            "this file's lines end with a carriage return alone (an old Mac format), so it reads as one line",
+            None,
+        )
+        .with_hint("save it again with Windows (CRLF) or Unix (LF) line ends, e.g. as \"Plain Text\" from your editor; its text is not changed by that")
+    })
 }
 
 /// Reads each top-level section on its own, collecting a problem for every

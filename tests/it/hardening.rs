@@ -172,6 +172,9 @@ fn a_file_with_old_mac_line_ends_gives_a_bounded_report() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stderr.len() < 20_000, "{} bytes of errors", output.stderr.len());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("end with a carriage return alone"), "{stderr}");
+    assert!(stderr.contains("1 error"), "one error, not one per line: {stderr}");
 }
 
 #[test]
