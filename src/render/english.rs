@@ -85,7 +85,7 @@ impl Renderer {
 
 /// The project's British English checker, with its word list and the
 /// sender's names; `None` when `[prose_check]` turns the checks off.
-pub fn english_for(project: &Project) -> Result<Option<English>, SetupError> {
+pub(super) fn english_for(project: &Project) -> Result<Option<English>, SetupError> {
     let config = &project.config.prose_check;
     if !config.enabled {
         return Ok(None);

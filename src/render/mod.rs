@@ -13,7 +13,6 @@ mod bilingual;
 mod check;
 mod document;
 mod english;
-pub use english::english_for;
 mod locate;
 mod recent;
 

@@ -17,6 +17,7 @@ mod project;
 mod prose_check;
 mod render;
 mod serve;
+mod serve_folder;
 mod watch;
 mod wording;
 mod workflow;

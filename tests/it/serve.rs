@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 /// A plain HTTP/1.0 GET (a plain body, no chunked encoding); returns the
 /// status code and the body.
-fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
+pub(crate) fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost:{port}\r\n\r\n").unwrap();
@@ -34,20 +34,20 @@ fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     (status, response[head_end + 4..].to_vec())
 }
 
-fn html(port: u16, path: &str) -> String {
+pub(crate) fn html(port: u16, path: &str) -> String {
     let (status, body) = get(port, path);
     assert_eq!(status, 200, "{path}");
     String::from_utf8(body).unwrap()
 }
 
 /// `letterpress serve` running in a folder.
-struct Server {
+pub(crate) struct Server {
     _process: KillOnDrop,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Server {
-    fn start(dir: &Path, target: &str) -> Server {
+    pub(crate) fn start(dir: &Path, target: &str) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
             .current_dir(dir)
             .args(["serve", target, "--port", "0"])
@@ -70,13 +70,13 @@ impl Server {
 }
 
 /// A letter's event stream, read as a browser would.
-struct Events {
+pub(crate) struct Events {
     stream: TcpStream,
     seen: String,
 }
 
 impl Events {
-    fn open(port: u16, path: &str) -> Events {
+    pub(crate) fn open(port: u16, path: &str) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").unwrap();
         Events { stream, seen: String::new() }
@@ -126,7 +126,7 @@ impl Events {
 
     /// The next state sent whose render or error differs from `last`,
     /// within `limit`.
-    fn next_change(&mut self, last: &Value, limit: Duration) -> Value {
+    pub(crate) fn next_change(&mut self, last: &Value, limit: Duration) -> Value {
         self.next_where(limit, "new state", |state| {
             state["render"] != last["render"] || state["error"] != last["error"]
         })
@@ -563,7 +563,7 @@ impl Browser {
 }
 
 /// The status line and headers, and the body, of one raw request.
-fn raw(port: u16, request: &str) -> (String, Vec<u8>) {
+pub(crate) fn raw(port: u16, request: &str) -> (String, Vec<u8>) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
@@ -624,66 +624,4 @@ fn connections_are_capped_and_the_preview_keeps_answering() {
         assert!(started.elapsed() < Duration::from_secs(30), "still refused: {head}");
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-#[test]
-fn warnings_show_in_the_preview_and_the_folder_page_describes_each_letter() {
-    let project = project_copy();
-    let letters = project.path().join("letters");
-    let demo = std::fs::read_to_string(letters.join("cafcass-greater-london.toml")).unwrap();
-    std::fs::write(
-        letters.join("warned.toml"),
-        demo.replacen("With a few exceptions", "<b>With</b> a few exceptions", 1),
-    )
-    .unwrap();
-    std::fs::write(
-        letters.join("slipped.toml"),
-        demo.replacen("With a few exceptions", "With a few exeptions", 1),
-    )
-    .unwrap();
-    std::fs::write(
-        letters.join("broken.toml"),
-        demo.replacen("overall = \"satisfactory\"", "overall = \"grand\"", 1),
-    )
-    .unwrap();
-    let server = Server::start(project.path(), "letters");
-    let port = server.port;
-
-    let list = html(port, "/");
-    assert!(list.contains("<table id=\"letters\">"), "{list}");
-    assert!(
-        list.contains("<td>Cafcass Greater London</td>") || list.contains("Greater London"),
-        "{list}"
-    );
-    assert!(list.contains("<td>2010-12-01</td>"), "{list}");
-    assert!(
-        list.contains("2 warnings"),
-        "the warned letter is marked (raw HTML opens and closes): {list}"
-    );
-    assert!(list.contains("<tr class=\"errors\">"), "the broken letter is marked: {list}");
-    let slipped = list.find("slipped.toml").expect("the slipped letter is listed");
-    let row = &list[slipped..list[slipped..].find("</tr>").map_or(list.len(), |e| slipped + e)];
-    assert!(row.contains("1 warning"), "its spelling slip is counted: {row}");
-
-    let base = "/letter/warned";
-    html(port, &format!("{base}/"));
-    let mut events = Events::open(port, &format!("{base}/events"));
-    let state = events.next_change(&Value::Null, Duration::from_secs(20));
-    assert_eq!(state["error"], Value::Null, "{state}");
-    assert!(state["warnings"].as_str().is_some_and(|w| w.contains("raw HTML")), "{state}");
-    let page = html(port, &format!("{base}/"));
-    assert!(page.contains("<pre id=\"warnings\" role=\"status\">"), "{page}");
-
-    // A broken letter's PDF link says why there is none.
-    html(port, "/letter/broken/");
-    let mut broken = Events::open(port, "/letter/broken/events");
-    let state = broken.next_change(&Value::Null, Duration::from_secs(20));
-    assert!(state["error"].is_string(), "{state}");
-    let (status, body) = get(port, "/letter/broken/letter.pdf");
-    assert_eq!(status, 404);
-    assert!(String::from_utf8_lossy(&body).contains("it has errors"));
-    // A good letter's PDF is downloaded under the name render gives it.
-    let (head, _) =
-        raw(port, &format!("HEAD {base}/letter.pdf HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"));
-    assert!(head.contains("filename=\""), "{head}");
 }

@@ -100,7 +100,7 @@ fn an_old_typst_template_is_refused_with_what_to_do() {
         .stderr(contains("templates/notice.md.tera"));
 }
 
-const NOTICE: &str = r#"+++
+pub(crate) const NOTICE: &str = r#"+++
 about = "Notice of a monitoring visit"
 title = "Notice of a monitoring visit to {{ letter.recipient.organisation }}"
 needs = ["visit"]
@@ -120,7 +120,7 @@ They would like to meet:
 Please reply to *this office* within 5 days.
 "#;
 
-const NOTICE_FINDING: &str = r#"date = 2026-06-01
+pub(crate) const NOTICE_FINDING: &str = r#"date = 2026-06-01
 template = "notice"
 cc = ["Chair of the Board"]
 

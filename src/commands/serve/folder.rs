@@ -10,6 +10,8 @@ use std::time::SystemTime;
 
 use crate::finding::TextChecks;
 use crate::finding::english::English;
+use crate::model::LetterKind;
+use crate::render::Renderer;
 use crate::sandbox::{Kind, Sandbox};
 
 /// What the list shows of one letter.
@@ -28,18 +30,35 @@ pub(super) struct Summary {
 #[derive(Default)]
 pub(super) struct Summaries {
     known: Mutex<HashMap<PathBuf, (u64, SystemTime, Summary)>>,
-    /// The spelling and grammar checks the renders make, so the list counts
-    /// the warnings a letter's own page shows.
-    english: Mutex<Option<English>>,
+    /// What the renders check, so the list counts the problems a letter's
+    /// own page shows.
+    checks: Mutex<Checks>,
+}
+
+/// What a render checks beyond the finding file itself: the English
+/// checks, and what each wording template needs of a letter.
+#[derive(Default, PartialEq)]
+struct Checks {
+    english: Option<English>,
+    /// Each template's kind of letter, by name.
+    kinds: HashMap<String, LetterKind>,
+    /// The template a letter naming none uses.
+    default_template: String,
 }
 
 impl Summaries {
-    /// Counts warnings with `english` from now on (the project's word list
-    /// or `[prose_check]` may have changed: every summary is read again).
-    pub(super) fn check_with(&self, english: Option<&English>) {
-        let mut held = self.english.lock().unwrap_or_else(|e| e.into_inner());
-        if held.as_ref() != english {
-            *held = english.cloned();
+    /// Counts problems as `renderer` finds them from now on (the project's
+    /// templates, word list or `[prose_check]` may have changed: every
+    /// summary is then read again).
+    pub(super) fn check_as(&self, renderer: &Renderer) {
+        let checks = Checks {
+            english: renderer.english().cloned(),
+            kinds: renderer.templates().all().map(|t| (t.name.clone(), t.kind.clone())).collect(),
+            default_template: renderer.project().config.default_template.clone(),
+        };
+        let mut held = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+        if *held != checks {
+            *held = checks;
             self.known.lock().unwrap_or_else(|e| e.into_inner()).clear();
         }
     }
@@ -55,8 +74,8 @@ impl Summaries {
         {
             return summary.clone();
         }
-        let english = self.english.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let summary = summarise(files, path, english.as_ref());
+        let summary =
+            summarise(files, path, &self.checks.lock().unwrap_or_else(|e| e.into_inner()));
         if let Some((len, time)) = stamp {
             known.insert(path.to_path_buf(), (len, time, summary.clone()));
         }
@@ -64,16 +83,18 @@ impl Summaries {
     }
 }
 
-fn summarise(files: &Sandbox, path: &std::path::Path, english: Option<&English>) -> Summary {
+fn summarise(files: &Sandbox, path: &std::path::Path, checks: &Checks) -> Summary {
     let text = match files.read_text(path, Kind::Finding) {
         Ok(text) => text,
         Err(_) => return Summary { errors: 1, ..Summary::default() },
     };
-    let checks = TextChecks { markdown: &crate::wording::markdown::remarks, english };
-    // Read as a monitoring letter: a letter of another kind may show a
-    // missing section here that its own page does not.
-    let kind_of = |_: Option<&str>| crate::model::LetterKind::default();
-    let (finding, problems) = crate::finding::check(path, text, &checks, &kind_of);
+    let english = checks.english.as_ref();
+    let text_checks = TextChecks { markdown: &crate::wording::markdown::remarks, english };
+    let kind_of = |name: Option<&str>| {
+        let name = name.unwrap_or(&checks.default_template);
+        checks.kinds.get(name).cloned().unwrap_or_default()
+    };
+    let (finding, problems) = crate::finding::check(path, text, &text_checks, &kind_of);
     let (errors, warnings) = problems.counts();
     let mut summary = Summary { errors, warnings, ..Summary::default() };
     if let Some(finding) = finding {

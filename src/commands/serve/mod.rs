@@ -123,14 +123,13 @@ pub fn serve(
         Letters::File(letter) => Some(letter.clone()),
         Letters::Folder(_) => None,
     };
-    // The folder page's summaries read the letters as the renders do;
-    // without a project there is nothing to summarise.
+    // The folder page's summaries read the letters as the renders do (each
+    // render says how, and until the first, a renderer made now); without a
+    // project there is nothing to summarise.
     let project_now = project().ok();
-    // Until the first render says otherwise (a changed words.txt, say), the
-    // English checks the project's renders will make.
     let summaries = folder::Summaries::default();
-    if let Some(project) = &project_now {
-        summaries.check_with(crate::render::english_for(project).ok().flatten().as_ref());
+    if let Some(renderer) = project_now.clone().and_then(|p| crate::render::Renderer::new(p).ok()) {
+        summaries.check_as(&renderer);
     }
     let files = project_now.map(|project| project.files);
     let preview = Arc::new(Preview {
@@ -175,7 +174,7 @@ pub fn serve(
 
     let mut on_update = |update: Update<'_>| {
         if let Update::Render { renderer, .. } = &update {
-            preview.summaries.check_with(renderer.english());
+            preview.summaries.check_as(renderer);
         }
         for letter in preview.to_render() {
             let result = match &update {
