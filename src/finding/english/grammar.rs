@@ -1,8 +1,8 @@
 //! The grammar slips found beside spelling: each a rule of a few lines
 //! with almost no false positives on formal prose, so that a remark is
 //! worth an inspector's attention. A word written twice ("the the"), "a" or
-//! "an" before the wrong sound ("an significant"), and "could of" for "could
-//! have". Two words count as neighbours only with nothing but white space
+//! "an" before the wrong sound ("an significant"), "could of" for "could
+//! have", "their is" for "there is" and "more then" for "more than". Two words count as neighbours only with nothing but white space
 //! between them: "(a) the" or "that, that" are not slips.
 
 use super::ProseRemark;
@@ -14,6 +14,20 @@ pub(super) const REPEATED: &str = "repeated-word";
 pub(super) const A_AN: &str = "a-an";
 /// "could of", "should of" … for "could have".
 pub(super) const MODAL_OF: &str = "could-of";
+/// "their is", "their are" … for "there is".
+pub(super) const THEIR_THERE: &str = "their-there";
+/// "more then", "rather then" … for "more than".
+pub(super) const THEN_THAN: &str = "then-than";
+
+/// The verbs "their" is never followed by.
+const BE: &[&str] = &["is", "are", "was", "were"];
+
+/// Words followed by "than", never by "then" ("later then" and "earlier
+/// then" are left out: "and later then returned" is English).
+const COMPARATIVES: &[&str] = &[
+    "more", "less", "fewer", "better", "worse", "rather", "greater", "higher", "lower", "larger",
+    "smaller", "other",
+];
 
 /// Words that are correct written twice ("what it had had", "that that").
 const TWICE_OK: &[&str] = &["had", "that"];
@@ -90,9 +104,30 @@ pub(super) fn remarks(text: &str, tokens: &[Token<'_>]) -> Vec<(&'static str, Pr
             found.push((
                 MODAL_OF,
                 remark(
-                    range,
+                    range.clone(),
                     format!("`{} {}` should be `{} have`", first.text, second.text, first.text),
                     format!("write `{} have`", first.text),
+                ),
+            ));
+        }
+        if is(first, "their") && BE.iter().any(|w| is(second, w)) {
+            let there = if first.text.starts_with('T') { "There" } else { "there" };
+            found.push((
+                THEIR_THERE,
+                remark(
+                    range.clone(),
+                    format!("`{} {}`: `their` means belonging to them", first.text, second.text),
+                    format!("write `{there} {}`", second.text),
+                ),
+            ));
+        }
+        if is(second, "then") && COMPARATIVES.iter().any(|w| is(first, w)) {
+            found.push((
+                THEN_THAN,
+                remark(
+                    range,
+                    format!("`{} {}`: a comparison takes `than`", first.text, second.text),
+                    format!("write `{} than`", first.text),
                 ),
             ));
         }

@@ -2,11 +2,11 @@
 //!
 //! Spelling is checked by spellbook (a Rust reading of Hunspell's
 //! dictionaries, kept by the Helix editor's team) against SCOWL's British
-//! "-ise" dictionary (`dictionary/`, the one LibreOffice and Firefox users
-//! get as en-GB): organisation, programme, judgement, centre. A few grammar
+//! "-ise" dictionary (`dictionary/`, with the inspection words it lacks):
+//! organisation, programme, judgement, centre. A few grammar
 //! slips with almost no false positives on formal prose are found by
 //! [`grammar`]: a word written twice, "a"/"an" before the wrong sound, "could
-//! of". README ("Why these crates") says why not Harper.
+//! of", "their is", "more then". README ("Why these crates") says why not Harper.
 //!
 //! Only what an inspector wrote is checked: a prose field's text after
 //! Markdown (code, link addresses, raw HTML and web or e-mail addresses are
@@ -39,7 +39,14 @@ pub const WORDS_FILE: &str = "words.txt";
 
 /// The checks, by the names a remark shows and `[prose_check] disable`
 /// takes.
-pub const RULES: &[&str] = &[SPELLING, grammar::REPEATED, grammar::A_AN, grammar::MODAL_OF];
+pub const RULES: &[&str] = &[
+    SPELLING,
+    grammar::REPEATED,
+    grammar::A_AN,
+    grammar::MODAL_OF,
+    grammar::THEIR_THERE,
+    grammar::THEN_THAN,
+];
 
 /// The rule spelling mistakes are reported under.
 const SPELLING: &str = "spelling";

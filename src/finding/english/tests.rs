@@ -129,3 +129,17 @@ fn a_very_long_unknown_word_is_remarked_on_without_suggestions() {
     assert_eq!(remarks.len(), 1);
     assert_eq!(remarks[0].hint, None);
 }
+
+#[test]
+fn their_is_and_more_then_are_found_but_not_the_right_words() {
+    let text =
+        "Their is a plan and their are reviews; staff do more then before, rather then less.";
+    assert_eq!(flagged(text), ["Their is", "their are", "more then", "rather then"]);
+    assert_eq!(
+        hints(text),
+        ["write `There is`", "write `there are`", "write `more than`", "write `rather than`"]
+    );
+    let right = "Their plans are there. It is more than enough; staff met later then left, \
+                 and there is less, then more. Their manager is new.";
+    assert_eq!(flagged(right), Vec::<&str>::new());
+}
