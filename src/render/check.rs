@@ -188,11 +188,7 @@ fn template_prose(text: &str) -> String {
             }
         }
     };
-    if let Some(rest) = text.strip_prefix("+++\n")
-        && let Some(end) = rest.find("\n+++")
-    {
-        blank(&mut bytes, 0..4 + end + 4, false);
-    }
+    blank(&mut bytes, 0..crate::wording::front_matter_len(text), false);
     let mut at = 0;
     while let Some(open) = text[at..].find('{').map(|i| at + i) {
         let close = match text.as_bytes().get(open + 1) {

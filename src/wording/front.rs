@@ -53,26 +53,41 @@ const FENCE: &str = "+++";
 
 /// Splits `text`; `Err` holds the line of an unclosed fence.
 pub(super) fn split(text: &str) -> Result<Split, usize> {
-    let mut lines = text.split_inclusive('\n');
-    let Some(first) = lines.next().filter(|first| first.trim_end() == FENCE) else {
+    let Some((bytes, count)) = fenced(text)? else {
         return Ok(Split { front: None, body: text.to_owned() });
     };
-    let mut front = String::new();
+    let first = text.split_inclusive('\n').next().unwrap_or_default().len();
+    let last = text[..bytes].trim_end_matches(['\r', '\n']).rfind('\n').map_or(bytes, |at| at + 1);
+    let front = text[first..last].to_owned();
+    // As many lines as the front matter, and `-#}` trims the line break
+    // after it, so the body starts where it did.
+    let body = format!("{{#-{}-#}}\n{}", "\n".repeat(count - 1), &text[bytes..]);
+    Ok(Split { front: Some((front, 2)), body })
+}
+
+/// Where a template's front matter ends: its length in bytes, fences
+/// included, and in lines; `None` without one; `Err` holds the line of an
+/// unclosed fence.
+fn fenced(text: &str) -> Result<Option<(usize, usize)>, usize> {
+    let mut lines = text.split_inclusive('\n');
+    let Some(first) = lines.next().filter(|first| first.trim_end() == FENCE) else {
+        return Ok(None);
+    };
     let mut consumed = first.len();
-    let mut count = 1;
-    for line in lines {
+    for (count, line) in (2..).zip(lines) {
         consumed += line.len();
-        count += 1;
         if line.trim_end() == FENCE {
-            let rest = &text[consumed..];
-            // As many lines as the front matter, and `-#}` trims the line
-            // break after it, so the body starts where it did.
-            let body = format!("{{#-{}-#}}\n{rest}", "\n".repeat(count - 1));
-            return Ok(Split { front: Some((front, 2)), body });
+            return Ok(Some((consumed, count)));
         }
-        front.push_str(line);
     }
     Err(1)
+}
+
+/// How many bytes a template's front matter takes, fences included (0
+/// without one, or with an unclosed one, which loading reports): what a
+/// reader of the template's words skips.
+pub fn front_matter_len(text: &str) -> usize {
+    fenced(text).ok().flatten().map_or(0, |(bytes, _)| bytes)
 }
 
 #[cfg(test)]
@@ -87,5 +102,15 @@ mod tests {
         assert!(parts.body.starts_with("{#-"));
         assert_eq!(split("no front matter").unwrap().body, "no front matter");
         assert!(split("+++\nabout = 1\n").is_err());
+    }
+
+    #[test]
+    fn the_front_matters_length_counts_both_fences_whatever_the_line_ends() {
+        let crlf = "+++\r\nabout = \"x\"\r\n+++\r\nDear";
+        assert_eq!(front_matter_len(crlf), crlf.len() - "Dear".len());
+        assert_eq!(split(crlf).unwrap().front.unwrap().0, "about = \"x\"\r\n");
+        assert_eq!(front_matter_len("+++\n+++"), 7);
+        assert_eq!(front_matter_len("+++\nabout = 1\n"), 0);
+        assert_eq!(front_matter_len("Dear"), 0);
     }
 }

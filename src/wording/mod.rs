@@ -52,6 +52,7 @@ pub mod escape;
 mod filters;
 mod frame;
 mod front;
+pub use front::front_matter_len;
 pub mod locale;
 pub mod markdown;
 mod prose;
