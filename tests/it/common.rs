@@ -211,3 +211,16 @@ pub fn spawn_logged(
     });
     (KillOnDrop(child), log)
 }
+
+/// Gives the project at `dir` a signature image for the demo's signatory
+/// (a PNG from docs/) named in its letterpress.toml; returns the image.
+pub fn sign_with_image(dir: &Path) -> PathBuf {
+    let image = dir.join("signatures/hunt.png");
+    std::fs::create_dir_all(image.parent().unwrap()).unwrap();
+    std::fs::copy(repo().join("docs/demo-page-1.png"), &image).unwrap();
+    let config = dir.join("letterpress.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[signatures]\n\"Stephen Hunt\" = \"signatures/hunt.png\"\n");
+    std::fs::write(&config, text).unwrap();
+    image
+}

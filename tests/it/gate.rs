@@ -221,13 +221,7 @@ fn warnings_reach_watch() {
 #[test]
 fn batch_renders_again_when_a_signature_image_or_a_project_font_changes() {
     let project = project_copy();
-    let image = project.path().join("signatures/hunt.png");
-    std::fs::create_dir_all(image.parent().unwrap()).unwrap();
-    std::fs::copy(repo().join("docs/demo-page-1.png"), &image).unwrap();
-    let config = project.path().join("letterpress.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("\n[signatures]\n\"Stephen Hunt\" = \"signatures/hunt.png\"\n");
-    std::fs::write(&config, text).unwrap();
+    let image = sign_with_image(project.path());
     let batch = || {
         letterpress().current_dir(project.path()).args(["batch", "-o", "out"]).assert().success()
     };

@@ -96,13 +96,7 @@ fn watch_bilingual(welsh: &str, translation: &str) {
 #[test]
 fn replacing_a_signature_image_rerenders_the_letter() {
     let project = project_copy();
-    let image = project.path().join("signatures/hunt.png");
-    std::fs::create_dir_all(image.parent().unwrap()).unwrap();
-    std::fs::copy(repo().join("docs/demo-page-1.png"), &image).unwrap();
-    let config = project.path().join("letterpress.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("\n[signatures]\n\"Stephen Hunt\" = \"signatures/hunt.png\"\n");
-    std::fs::write(&config, text).unwrap();
+    let image = sign_with_image(project.path());
     let pdf = project.path().join("signed.pdf");
     let _child = watch_quietly(project.path(), DEMO, "signed.pdf");
     wait_for("the first render", Duration::from_secs(20), || pdf.exists());

@@ -161,19 +161,13 @@ fn images_in(pdf: &std::path::Path) -> usize {
 #[test]
 fn the_signature_image_is_on_final_letters_only() {
     let (project, finding) = demo_with(|t| t);
-    std::fs::create_dir_all(project.path().join("signatures")).unwrap();
-    std::fs::copy(repo().join("docs/demo-page-1.png"), project.path().join("signatures/hunt.png"))
-        .unwrap();
-    let config = project.path().join("letterpress.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("\n[signatures]\n\"Stephen Hunt\" = \"signatures/hunt.png\"\n");
-    std::fs::write(&config, text).unwrap();
+    let image = sign_with_image(project.path());
     let (fin, draft) = render_final_and_draft(project.path(), &finding);
     assert!(images_in(&fin) >= 1, "no signature image in the final letter");
     assert_eq!(images_in(&draft), 0, "a draft carries the signature image");
 
     // A signature that is not there is reported before anything renders.
-    std::fs::remove_file(project.path().join("signatures/hunt.png")).unwrap();
+    std::fs::remove_file(image).unwrap();
     render_to(&finding, &project.path().join("x.pdf"))
         .code(1)
         .stderr(contains("signature image for Stephen Hunt in letterpress.toml: `signatures/hunt.png` does not exist"));
