@@ -230,19 +230,20 @@ pub fn visible_controls(text: &str) -> String {
 /// span touches, so a span over many lines (a whole prose field) is cut to
 /// its first line; `None` when that line is too long to quote.
 fn quotable(text: &str, span: Range<usize>) -> Option<Range<usize>> {
-    let start = floor_char_boundary(text, span.start);
+    let start = text.floor_char_boundary(span.start);
     let first_end = text[start..].find('\n').map_or(text.len(), |at| start + at);
     let span = if span.end > first_end + 1 {
-        start..first_end.max(start + 1).min(text.len())
+        start..text.ceil_char_boundary(first_end.max(start + 1))
     } else {
-        span
+        // On character boundaries: codespan slices the text at them.
+        start..text.ceil_char_boundary(span.end.max(start))
     };
     (line_length(text, span.start) <= MAX_QUOTED_LINE).then_some(span)
 }
 
 /// The length in bytes of the line holding `offset`.
 fn line_length(text: &str, offset: usize) -> usize {
-    let offset = floor_char_boundary(text, offset);
+    let offset = text.floor_char_boundary(offset);
     let start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
     let end = text[offset..].find('\n').map_or(text.len(), |at| offset + at);
     end - start
@@ -250,7 +251,7 @@ fn line_length(text: &str, offset: usize) -> usize {
 
 /// Line and column (both 1-based, column in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let offset = text.floor_char_boundary(offset);
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -306,13 +307,6 @@ fn normalise(path: &Path) -> PathBuf {
 
 fn clamp(span: Range<usize>, len: usize) -> Range<usize> {
     span.start.min(len)..span.end.min(len)
-}
-
-fn floor_char_boundary(text: &str, mut index: usize) -> usize {
-    while !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::sandbox::ReadError;
 /// Exit code for input the letter cannot be made from.
 pub(super) const EXIT_INVALID: u8 = 1;
 /// Exit code for failures that are not the input's fault.
-const EXIT_INTERNAL: u8 = 3;
+pub(super) const EXIT_INTERNAL: u8 = 3;
 /// Exit code after Ctrl-C, as shells report a SIGINT death.
 pub(super) const EXIT_INTERRUPTED: u8 = 130;
 

@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::failure::{EXIT_INTERRUPTED, EXIT_INVALID, Failure, emit_problems, report_letter_error};
-use super::{OutputArgs, project_for};
+use super::{OutputArgs, outln, project_for};
 use crate::commands::batch::{self, BatchOptions, LetterResult, Outcome};
 use crate::commands::{serve, watch};
-use crate::diagnostic::display_path;
+use crate::diagnostic::{FileProblems, Problem, display_path};
 use crate::output::{OwnerRecords, Place};
 use crate::render::{Renderer, Written};
 use crate::typeset::{PageImages, PngCompression};
@@ -44,7 +44,8 @@ fn render_one(
     images: Option<PageImages>,
 ) -> Result<Written, Failure> {
     let owners = OwnerRecords::default();
-    let written = renderer.render(finding, Place::Given(output), images, &owners);
+    let written =
+        crate::render::guarded(|| renderer.render(finding, Place::Given(output), images, &owners));
     // Whatever was written is recorded, even when a later file failed.
     owners.save().map_err(crate::render::LetterError::from)?;
     Ok(written?)
@@ -61,7 +62,7 @@ pub(super) fn render(
     let start = finding.parent().unwrap_or(Path::new("."));
     let renderer = renderer_with(project, start, output_args)?;
     if emit_typst {
-        print!("{}", renderer.prepare(finding)?.source);
+        super::print_out(format_args!("{}", renderer.prepare(finding)?.source));
         return Ok(ExitCode::SUCCESS);
     }
     let written = render_one(&renderer, finding, output, png.then_some(PAGE_IMAGES))?;
@@ -220,7 +221,7 @@ pub(super) fn batch(
     // What to act on goes to stdout, last: the counts, then each failed
     // letter on a line of its own.
     let (rendered, unchanged, failed, not_started) = report.counts();
-    println!(
+    outln!(
         "{rendered} rendered, {unchanged} unchanged, {failed} failed{}, {warned} with warnings in {:.2}s",
         if not_started > 0 {
             format!(", {not_started} not started (interrupted)")
@@ -231,9 +232,9 @@ pub(super) fn batch(
     );
     for letter in &report.letters {
         if matches!(letter.outcome, Outcome::Failed(_)) {
-            println!("failed: {}", display_path(&letter.finding).display());
+            outln!("failed: {}", display_path(&letter.finding).display());
             if letter.pdf.is_file() {
-                println!(
+                outln!(
                     "  stale: {} is from an earlier run and no longer matches this letter",
                     display_path(&letter.pdf).display()
                 );
@@ -326,20 +327,27 @@ pub(super) fn check(
                 renderers.len() - 1
             }
         };
-        let problems = match &renderers[index].1 {
-            Ok(renderer) => {
-                let problems = renderer.check(file);
-                let welsh = crate::finding::language_of(&problems.text)
-                    .is_some_and(|l| l != crate::model::Language::English);
-                unchecked_english += usize::from(welsh && renderer.english().is_some());
-                problems
-            }
-            Err(failure) => {
-                failure.report();
-                errors += 1;
-                continue;
-            }
-        };
+        let problems =
+            match &renderers[index].1 {
+                Ok(renderer) => {
+                    // A letter that makes letterpress panic is one failed letter.
+                    let problems = crate::render::guarded(|| Ok(renderer.check(file)))
+                        .unwrap_or_else(|err| FileProblems {
+                            path: display_path(file),
+                            text: String::new(),
+                            problems: vec![Problem::error(None, err.to_string(), None)],
+                        });
+                    let welsh = crate::finding::language_of(&problems.text)
+                        .is_some_and(|l| l != crate::model::Language::English);
+                    unchecked_english += usize::from(welsh && renderer.english().is_some());
+                    problems
+                }
+                Err(failure) => {
+                    failure.report();
+                    errors += 1;
+                    continue;
+                }
+            };
         let (file_errors, file_warnings) = problems.counts();
         errors += file_errors;
         warnings += file_warnings;

@@ -11,6 +11,15 @@ mod import;
 mod letters;
 mod project;
 
+/// `println!` for what a command prints on standard output, through
+/// [`print_out`]: a reader that has gone ends the command quietly.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::print_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+use outln;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -262,6 +271,19 @@ pub enum Command {
     },
 }
 
+/// Writes `text` to standard output. A reader that has closed it
+/// (`letterpress templates | head -1`) has all it wanted: the command ends
+/// quietly with success, as ripgrep does, where `println!` would panic.
+fn print_out(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let Err(err) = std::io::stdout().lock().write_fmt(text) else { return };
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write to standard output: {err}");
+    std::process::exit(failure::EXIT_INTERNAL.into());
+}
+
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let project = cli.project.as_deref();
@@ -274,7 +296,10 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "letterpress", &mut std::io::stdout());
+            // Whole, then printed: clap_complete panics on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "letterpress", &mut script);
+            print_out(format_args!("{}", String::from_utf8_lossy(&script)));
             Ok(ExitCode::SUCCESS)
         }
         Command::New { path, areas, template, language, tracker } => match (path, tracker) {

@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use super::failure::{CreateError, Failure};
+use super::outln;
 use crate::diagnostic::display_path;
 use crate::model::Language;
 use crate::output::OutputError;
@@ -49,13 +50,11 @@ pub(super) fn templates(project: Option<&Path>) -> Result<ExitCode, Failure> {
             (true, None) => "project",
             (false, _) => "built-in",
         };
-        println!("{}\t{origin}\t{}", info.name, info.about);
+        outln!("{}\t{origin}\t{}", info.name, info.about);
     }
     let own_layout = project.root.join(builtin::LAYOUT).is_file();
     let origin = if own_layout { "project, overrides built-in" } else { "built-in" };
-    println!(
-        "layout\t{origin}\tthe page: letterhead, address, date, sign-off, page numbers (typst)"
-    );
+    outln!("layout\t{origin}\tthe page: letterhead, address, date, sign-off, page numbers (typst)");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -96,10 +95,10 @@ pub(super) fn check_templates(project: Option<&Path>) -> Result<ExitCode, Failur
     let mut err = StandardStream::stderr(ColorChoice::Auto);
     for (name, result) in renderer.check_templates() {
         match result {
-            Ok(()) => println!("{name}\tok"),
+            Ok(()) => outln!("{name}\tok"),
             Err(error) => {
                 failed += 1;
-                println!("{name}\tfailed");
+                outln!("{name}\tfailed");
                 let _ = error.emit(&mut err);
             }
         }

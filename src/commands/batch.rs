@@ -26,7 +26,7 @@ use crate::diagnostic::{FileProblems, display_path};
 use crate::output::manifest::{self, Entry, MANIFEST_FILE, Manifest};
 use crate::output::{OutputError, OutputLock, OwnerRecords, Place};
 use crate::project::{CONFIG_FILE, LettersError, SHARED_FOLDERS};
-use crate::render::{LetterError, Renderer, Written};
+use crate::render::{LetterError, Renderer, Written, guarded};
 use crate::sandbox::{Kind, ReadError};
 use crate::typeset::digest;
 
@@ -184,16 +184,17 @@ pub fn run(
                         progress.record(&plan.key, entry.clone());
                         Ok(None)
                     }
-                    None => renderer.render(&plan.finding, Place::Named(&pdf), None, &owners).map(
-                        |written| {
-                            progress.record(&plan.key, entry_of(renderer, shared, &written));
-                            // The warnings of the text rendered, which may
-                            // have been edited since it was planned.
-                            warnings = (!written.warnings.problems.is_empty())
-                                .then(|| Arc::clone(&written.warnings));
-                            Some(written.pages)
-                        },
-                    ),
+                    None => guarded(|| {
+                        renderer.render(&plan.finding, Place::Named(&pdf), None, &owners)
+                    })
+                    .map(|written| {
+                        progress.record(&plan.key, entry_of(renderer, shared, &written));
+                        // The warnings of the text rendered, which may
+                        // have been edited since it was planned.
+                        warnings = (!written.warnings.problems.is_empty())
+                            .then(|| Arc::clone(&written.warnings));
+                        Some(written.pages)
+                    }),
                 };
                 // Caches only help the letters in flight; evicting keeps
                 // memory flat however long the run.
@@ -380,18 +381,18 @@ fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf, shared: u128) ->
     let fallback = relative.with_extension("pdf");
     let files = &renderer.project().files;
     let mut warnings = None;
-    let named = crate::finding::read_text(files, &finding_path)
-        .map_err(|problems| LetterError::Finding(Box::new(problems)))
-        .and_then(|text| {
-            let (finding, found) = renderer.checked_finding(&shown, text.clone())?;
-            warnings = (!found.problems.is_empty()).then(|| Arc::new(found));
-            let translation = finding
-                .translation_path(&finding_path)
-                .and_then(|other| files.read_text(&other, Kind::Finding).ok());
-            let fingerprint = letter_fingerprint(shared, &text, translation.as_deref());
-            let name = renderer.destination(&finding_path, &finding, Place::Folder(folder))?.path;
-            Ok((name, fingerprint))
-        });
+    let named = guarded(|| {
+        let text = crate::finding::read_text(files, &finding_path)
+            .map_err(|problems| LetterError::Finding(Box::new(problems)))?;
+        let (finding, found) = renderer.checked_finding(&shown, text.clone())?;
+        warnings = (!found.problems.is_empty()).then(|| Arc::new(found));
+        let translation = finding
+            .translation_path(&finding_path)
+            .and_then(|other| files.read_text(&other, Kind::Finding).ok());
+        let fingerprint = letter_fingerprint(shared, &text, translation.as_deref());
+        let name = renderer.destination(&finding_path, &finding, Place::Folder(folder))?.path;
+        Ok((name, fingerprint))
+    });
     let (key, fingerprint) = match named {
         Ok((name, fingerprint)) => (name, Ok(fingerprint)),
         Err(err) => (fallback, Err(err)),

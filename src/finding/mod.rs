@@ -156,6 +156,16 @@ pub fn language_of(text: &str) -> Option<crate::model::Language> {
 /// are not shown), or one not saved as UTF-8, as a problem of that file.
 pub fn read_text(files: &Sandbox, path: &Path) -> Result<String, FileProblems> {
     let shown = crate::diagnostic::display_path(path);
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    if let Some(meant) = name.strip_suffix(".txt").filter(|n| n.ends_with(".toml")) {
+        let problem = Problem::error(
+            None,
+            "this file's name ends in .toml.txt (Notepad adds .txt when it saves), so it is not read as a finding file",
+            None,
+        )
+        .with_hint(format!("rename it to {meant}; in Notepad, save as \"All files\" with the name in quotes"));
+        return Err(FileProblems { path: shown, text: String::new(), problems: vec![problem] });
+    }
     let bytes = files.read(path, Kind::Finding).map_err(|err| FileProblems {
         path: shown.clone(),
         text: String::new(),

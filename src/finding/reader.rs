@@ -67,9 +67,13 @@ pub(super) fn read(
     }
     let (finding, mut problems) = {
         let (table, syntax) = toml::de::DeTable::parse_recoverable(&text);
-        let mut problems = super::syntax::problems(&text, &syntax);
-        let finding =
-            if problems.is_empty() { read_sections(table, kind_of, &mut problems) } else { None };
+        let (mut problems, read_as_meant) = super::syntax::problems(&text, &syntax);
+        let finding = if problems.is_empty() {
+            read_sections(table, kind_of, &mut problems)
+        } else {
+            problems.extend(beside_syntax(&text, kind_of, &problems, read_as_meant));
+            None
+        };
         if let Some((finding, kind)) = &finding {
             let spans = SpanIndex::new(&text);
             let over = limits::problems(finding, &spans);
@@ -92,6 +96,50 @@ pub(super) fn read(
         *last = normalised;
     }
     (finding, FileProblems { path: path.to_path_buf(), text, problems })
+}
+
+/// The other mistakes of a file with syntax errors, so that one `check`
+/// names every independent mistake (a judgement misspelt below a missing
+/// quote) rather than one round each: the file is read again with each line
+/// toml could not read blanked (spaces, so every place stays where it is).
+/// Left out: a missing field (the broken line is where it was) and
+/// anything on a broken line; nothing when a broken line is a section
+/// header or toml read part of the file as something else (a text block or
+/// list never closed, up to `read_as_meant`), where what follows cannot be
+/// told apart from echoes.
+fn beside_syntax(
+    text: &str,
+    kind_of: KindOf<'_>,
+    syntax: &[Problem],
+    read_as_meant: usize,
+) -> Vec<Problem> {
+    let line_of = |at: usize| text[..text.floor_char_boundary(at)].matches('\n').count();
+    let broken: Vec<usize> =
+        syntax.iter().filter_map(|p| p.span.as_ref()).map(|s| line_of(s.start)).collect();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let header = |i: &usize| lines.get(*i).is_some_and(|l| l.trim_start().starts_with('['));
+    if read_as_meant < text.len() || broken.len() < syntax.len() || broken.iter().any(header) {
+        return Vec::new();
+    }
+    let mut blanked = String::with_capacity(text.len());
+    for (i, line) in lines.iter().enumerate() {
+        if broken.contains(&i) {
+            let body = line.trim_end_matches(['\n', '\r']);
+            blanked.extend(std::iter::repeat_n(' ', body.len()));
+            blanked.push_str(&line[body.len()..]);
+        } else {
+            blanked.push_str(line);
+        }
+    }
+    let Ok(table) = toml::de::DeTable::parse(&blanked) else { return Vec::new() };
+    let mut found = Vec::new();
+    read_sections(table, kind_of, &mut found);
+    found.retain(|p| {
+        p.severity == Severity::Error
+            && missing_field(&p.message).is_none()
+            && p.span.as_ref().is_some_and(|s| !broken.contains(&line_of(s.start)))
+    });
+    found
 }
 
 /// A file whose lines end with a carriage return alone (as Macs saved text

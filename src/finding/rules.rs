@@ -9,9 +9,36 @@ use super::english::{English, WORDS_FILE, Words};
 use super::spans::{Key, SpanIndex, field_name};
 use super::{ProseRemark, TextChecks};
 
+/// A warning for each part of the file the letter's template does not use:
+/// it is not printed, so the letter may say less than the file (areas
+/// judged inadequate in a letter that says all was done).
+fn unused(finding: &Finding, kind: &LetterKind, spans: &SpanIndex<'_>) -> Vec<Problem> {
+    let present = [
+        (Section::Area, "area", !finding.areas.is_empty()),
+        (Section::Overall, "overall", finding.overall.is_some()),
+        (Section::Inspection, "inspection", finding.inspection.is_some()),
+        (Section::Visit, "visit", finding.visit.is_some()),
+    ];
+    present
+        .into_iter()
+        .filter(|(section, _, there)| *there && !kind.needs(*section))
+        .map(|(_, name, _)| {
+            let shown = if name == "area" { "[[area]]".to_owned() } else { format!("`{name}`") };
+            Problem::warning(
+                Some(name.to_owned()),
+                format!("the letter's template does not use {shown}: it is not printed"),
+                spans.find(&[Key::Field(name)]),
+            )
+            .with_hint(format!(
+                "delete {shown} from the file, or name a template that uses it (template = …)"
+            ))
+        })
+        .collect()
+}
+
 /// Checks what the types alone cannot: content and the order of dates.
 pub(super) fn errors(finding: &Finding, kind: &LetterKind, spans: &SpanIndex<'_>) -> Vec<Problem> {
-    let mut problems = Vec::new();
+    let mut problems = unused(finding, kind, spans);
     let mut require = |path: &[Key<'_>], ok: bool, message: &str, hint: Option<&str>| {
         if !ok {
             let mut problem = Problem::error(Some(field_name(path)), message, spans.find(path));

@@ -42,16 +42,26 @@ const TABLE_KEYS: &[&str] = &[
 /// The fields of an `[[area]]`.
 const AREA_KEYS: &[&str] = &["timescale", "action", "reported", "judgement", "progress"];
 
+/// What is wrong with an area's header written `[area]`.
+const AREA_HEADER: &str = "each area starts with [[area]], two brackets on each side";
+
 /// Curly quotes and other quotation marks word processors type.
 const CURLY_DOUBLE: &[char] = &['“', '”', '„', '‟', '«', '»'];
 const CURLY_SINGLE: &[char] = &['‘', '’', '‚', '‛'];
 
-/// The plain-words problems for toml's syntax errors in `text`, one per line.
-pub(super) fn problems(text: &str, errors: &[toml::de::Error]) -> Vec<Problem> {
-    let first = errors.iter().filter_map(|e| e.span()).map(|s| s.start).min();
-    let Some(first) = first.or(errors.first().map(|_| 0)) else { return Vec::new() };
+/// The plain-words problems for toml's syntax errors in `text`, one per
+/// line, and the offset up to which toml read the file as it is meant (the
+/// opening of a text block or list never closed; else its end): what toml
+/// found after it is the inspector's text read as lines.
+pub(super) fn problems(text: &str, errors: &[toml::de::Error]) -> (Vec<Problem>, usize) {
+    if errors.is_empty() {
+        return (Vec::new(), text.len());
+    }
+    let mut read_as_meant = text.len();
     let mut problems = Vec::new();
-    let block = unclosed_block(text).filter(|(open, _)| open.start <= first);
+    // Named even after other mistakes: what toml finds after its opener
+    // is only the block's text read as lines.
+    let block = unclosed_block(text);
     let mut lines: Vec<usize> = Vec::new();
     // After a section header written twice, toml finds every key in it
     // written twice too: echoes of the one mistake.
@@ -59,7 +69,7 @@ pub(super) fn problems(text: &str, errors: &[toml::de::Error]) -> Vec<Problem> {
     let mut errors: Vec<&toml::de::Error> = errors.iter().collect();
     errors.sort_by_key(|e| e.span().map_or(0, |s| s.start));
     for err in errors {
-        let at = err.span().map_or(0, |s| s.start).min(text.len());
+        let at = text.floor_char_boundary(err.span().map_or(0, |s| s.start));
         if block.as_ref().is_some_and(|(open, _)| at >= open.start) {
             continue;
         }
@@ -71,17 +81,38 @@ pub(super) fn problems(text: &str, errors: &[toml::de::Error]) -> Vec<Problem> {
         } else if repeated_section && duplicate {
             continue;
         }
+        // A right `[[area]]` after an `[area]`: the mistake is that line,
+        // said once, never every area after it.
+        let single = (duplicate && header_of(line.text) == "[[area]]")
+            .then(|| first_header(text, &line, "[area]"))
+            .flatten();
+        if let Some(number) = single {
+            if !lines.contains(&number) {
+                lines.push(number);
+                let start: usize = text.split_inclusive('\n').take(number - 1).map(str::len).sum();
+                let header = Line::at(text, start);
+                let span = start + header.text.find('[').unwrap_or(0);
+                problems.push(
+                    Problem::error(None, AREA_HEADER, Some(span..start + header.text.len()))
+                        .with_hint("write the line as: [[area]]"),
+                );
+            }
+            continue;
+        }
         if lines.contains(&line.number) {
             continue;
         }
         lines.push(line.number);
         let (problem, swallows) = explain(text, &line, err.message(), at, err.span());
-        problems.push(problem);
         if swallows {
+            read_as_meant = problem.span.as_ref().map_or(at, |s| s.start);
+            problems.push(problem);
             break;
         }
+        problems.push(problem);
     }
     if let Some((open, closes_before)) = block {
+        read_as_meant = read_as_meant.min(open.start);
         let opened = Line::at(text, open.start);
         let key = opened.text.split('=').next().unwrap_or_default().trim();
         let quotes = &text[open.clone()];
@@ -102,7 +133,7 @@ pub(super) fn problems(text: &str, errors: &[toml::de::Error]) -> Vec<Problem> {
             None => format!("end the text with three {which} quotes {quotes}"),
         }));
     }
-    problems
+    (problems, read_as_meant)
 }
 
 /// One line of the file.
@@ -117,10 +148,7 @@ struct Line<'a> {
 
 impl<'a> Line<'a> {
     fn at(text: &'a str, offset: usize) -> Line<'a> {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = text.floor_char_boundary(offset);
         let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let number = text[..start].matches('\n').count() + 1;
@@ -137,7 +165,7 @@ fn explain(
     at: usize,
     mut span: Option<Range<usize>>,
 ) -> (Problem, bool) {
-    let column = at.saturating_sub(line.start).min(line.text.len());
+    let column = line.text.floor_char_boundary(at.saturating_sub(line.start));
     let mut swallows = false;
     let (said, fix) = if line.text.trim_start().starts_with('[') {
         header(text, line, message)
@@ -174,37 +202,73 @@ fn explain(
     (Problem::error(None, said, span).with_hint(fix), swallows)
 }
 
-/// `name = value`, split at the first `=` (or `:`) before any quote.
+/// `name = value   # comment`, split at the first `=` (or `:`) before any
+/// quote, and before the comment `new` writes after a value.
 struct Parts<'a> {
     indent: &'a str,
     key: &'a str,
     separator: Option<char>,
     value: &'a str,
+    /// The trailing comment with the space before it, or "".
+    comment: &'a str,
 }
 
 fn parts(line: &str) -> Parts<'_> {
     let indent = &line[..line.len() - line.trim_start().len()];
     let rest = line.trim_start();
     let end = rest.find(['"', '\'', '[']).unwrap_or(rest.len());
-    match rest[..end].find(['=', ':']) {
-        Some(i) => Parts {
-            indent,
-            key: rest[..i].trim(),
-            separator: rest[i..].chars().next(),
-            value: rest[i + 1..].trim(),
-        },
+    let (key, separator, value) = match rest[..end].find(['=', ':']) {
+        Some(i) => (rest[..i].trim(), rest[i..].chars().next(), rest[i + 1..].trim()),
         // No separator: the name is the first word.
         None => {
             let i = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            Parts { indent, key: &rest[..i], separator: None, value: rest[i..].trim() }
+            (&rest[..i], None, rest[i..].trim())
+        }
+    };
+    let (value, comment) = split_comment(value);
+    Parts { indent, key, separator, value, comment }
+}
+
+/// A line's indent as a hint shows it: a tab as spaces (the terminal would
+/// show it as `\u{9}`).
+fn spaced(indent: &str) -> String {
+    indent.replace('\t', "    ")
+}
+
+/// A value and the comment after it (with the spaces before it). A `#`
+/// after a space starts the comment where what comes before it is a whole
+/// value: unquoted, or ending with the quote (or `]`) it started with; a
+/// `#` inside text (`the team's #1 priority`) does not.
+fn split_comment(value: &str) -> (&str, &str) {
+    let closer = match value.chars().next() {
+        Some(quote @ ('"' | '\'')) => Some(quote),
+        Some('[') => Some(']'),
+        _ => None,
+    };
+    for (at, _) in value.match_indices('#') {
+        let before = &value[..at];
+        if !before.ends_with(char::is_whitespace) {
+            continue;
+        }
+        let kept = before.trim_end();
+        let whole = match closer {
+            Some(close) => kept.len() > 1 && kept.ends_with(close),
+            None => true,
+        };
+        if whole {
+            return (kept, &value[kept.len()..]);
         }
     }
+    (value, "")
 }
 
 /// Says what is wrong with a `name = value` line.
 fn assignment(text: &str, line: &Line<'_>, message: &str, column: usize) -> (String, String) {
-    let Parts { indent, key, separator, value } = parts(line.text);
-    let write = |key: &str, value: &str| format!("write the line as: {indent}{key} = {value}");
+    let Parts { indent, key, separator, value, comment } = parts(line.text);
+    let indent = spaced(indent);
+    // A comment stays a comment, after the value.
+    let write =
+        |key: &str, value: &str| format!("write the line as: {indent}{key} = {value}{comment}");
     let quoted = |value: &str| {
         if value.contains('"') { format!("'{value}'") } else { format!("\"{value}\"") }
     };
@@ -252,7 +316,7 @@ fn assignment(text: &str, line: &Line<'_>, message: &str, column: usize) -> (Str
     // `value` is a slice of the line.
     let value_at = value.as_ptr() as usize - line.text.as_ptr() as usize;
     if value.starts_with('[') {
-        return list(line.text, message, column, value_at, key);
+        return list(line.text, message, column, key, (value, comment));
     }
     if let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') {
         return string(message, quote, value, key, column.saturating_sub(value_at), &write);
@@ -293,7 +357,9 @@ fn string(
         let fixed = format!("{quote}{}{quote}", inner.trim_end());
         return ("the text has no closing quote".to_owned(), write(key, &fixed));
     }
-    if message.contains("expected newline") && value[column.min(value.len())..].trim() == "," {
+    if message.contains("expected newline")
+        && value[value.floor_char_boundary(column)..].trim() == ","
+    {
         return (
             "a comma after the value: only lists have commas".to_owned(),
             write(key, value.trim_end().trim_end_matches(',')),
@@ -317,8 +383,14 @@ fn string(
 }
 
 /// A problem inside a list `[…]` on one line.
-fn list(line: &str, message: &str, column: usize, at: usize, key: &str) -> (String, String) {
-    let column = column.min(line.len());
+fn list(
+    line: &str,
+    message: &str,
+    column: usize,
+    key: &str,
+    (value, comment): (&str, &str),
+) -> (String, String) {
+    let column = line.floor_char_boundary(column);
     if message.starts_with("missing comma") {
         let fixed = format!("{}, {}", line[..column].trim_end(), &line[column..]);
         return (
@@ -327,7 +399,7 @@ fn list(line: &str, message: &str, column: usize, at: usize, key: &str) -> (Stri
         );
     }
     if message.starts_with("string values must be quoted") {
-        let inner = line[at..].trim().trim_start_matches('[').trim_end_matches(']');
+        let inner = value.trim_start_matches('[').trim_end_matches(']');
         let entries: Vec<String> = inner
             .split(',')
             .map(str::trim)
@@ -336,7 +408,7 @@ fn list(line: &str, message: &str, column: usize, at: usize, key: &str) -> (Stri
             .collect();
         return (
             "each entry of a list must be in straight double quotes \" \"".to_owned(),
-            format!("write the line as: {key} = [{}]", entries.join(", ")),
+            format!("write the line as: {key} = [{}]{comment}", entries.join(", ")),
         );
     }
     fallback()
@@ -349,10 +421,7 @@ fn header(text: &str, line: &Line<'_>, message: &str) -> (String, String) {
     let known = TABLES.contains(&name);
     let right = if name == "area" { "[[area]]".to_owned() } else { format!("[{name}]") };
     if message.starts_with("duplicate key") && name == "area" {
-        return (
-            "each area starts with [[area]], two brackets on each side".to_owned(),
-            "write the line as: [[area]]".to_owned(),
-        );
+        return (AREA_HEADER.to_owned(), "write the line as: [[area]]".to_owned());
     }
     if message.starts_with("duplicate key") {
         let first = first_header(text, line, written)
@@ -370,7 +439,7 @@ fn header(text: &str, line: &Line<'_>, message: &str) -> (String, String) {
     }
     if known && written != right {
         let why = if name == "area" {
-            "each area starts with [[area]], two brackets on each side"
+            AREA_HEADER
         } else {
             "a section header has one bracket on each side"
         };
@@ -385,7 +454,8 @@ fn header(text: &str, line: &Line<'_>, message: &str) -> (String, String) {
 
 /// Curly quotes from a word processor where a value's quotes belong.
 fn curly_quotes(line: &str) -> Option<(String, String)> {
-    let Parts { indent, key, value, .. } = parts(line);
+    let Parts { indent, key, value, comment, .. } = parts(line);
+    let indent = spaced(indent);
     let chars: Vec<char> = value.chars().collect();
     // A curly quote that opens or closes a value or a list entry, rather
     // than an apostrophe or a quotation inside the text.
@@ -405,7 +475,7 @@ fn curly_quotes(line: &str) -> Option<(String, String)> {
         .collect();
     Some((
         "these are curly quotes from a word processor: use straight quotes \" \"".to_owned(),
-        format!("write the line as: {indent}{key} = {fixed}"),
+        format!("write the line as: {indent}{key} = {fixed}{comment}"),
     ))
 }
 
@@ -465,7 +535,13 @@ fn first_in_section(text: &str, line: &Line<'_>, key: &str) -> Option<usize> {
 
 /// The line where the header `written` first appears before `line`.
 fn first_header(text: &str, line: &Line<'_>, written: &str) -> Option<usize> {
-    text[..line.start].lines().position(|l| l.trim() == written).map(|i| i + 1)
+    let written = header_of(written);
+    text[..line.start].lines().position(|l| header_of(l) == written).map(|i| i + 1)
+}
+
+/// A header line without its comment (`new` writes `[[area]] # 1`).
+fn header_of(line: &str) -> &str {
+    line.split('#').next().unwrap_or_default().trim()
 }
 
 /// How many double quotes in `text` are not escaped with a backslash.
@@ -565,7 +641,8 @@ fn closing(text: &str, delimiter: &str) -> Option<usize> {
             i += 2;
             continue;
         }
-        if text[i..].starts_with(delimiter) {
+        // Bytes, not `text[i..]`: `i` may be inside a character (`£`).
+        if bytes[i..].starts_with(delimiter.as_bytes()) {
             let mut end = i + 3;
             // Up to two quotes more belong to the text.
             while end < bytes.len() && end < i + 5 && bytes[end] == delimiter.as_bytes()[0] {

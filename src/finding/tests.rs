@@ -250,3 +250,46 @@ fn a_welsh_letter_is_not_checked_as_english() {
     assert!(finding.is_some());
     assert_eq!(problems.problems, []);
 }
+
+#[test]
+fn a_timescale_with_its_number_in_words_gets_a_did_you_mean() {
+    let text = MINIMAL.replace("within 3 months", "within six months");
+    let err = parse(&text).unwrap_err().to_string();
+    assert!(err.contains("did you mean \"within 6 months\"?"), "{err}");
+    let fixed = text.replace("within six months", "within 6 months");
+    let finding = parse(&fixed).unwrap();
+    assert_eq!(finding.areas[0].timescale, Timescale::Within { count: 6, unit: TimeUnit::Months });
+}
+
+#[test]
+fn parts_of_the_file_the_template_does_not_use_are_named_in_a_warning() {
+    use crate::model::{LetterKind, Section};
+    let notice = LetterKind { needs: vec![Section::Visit, Section::Inspection], checks: vec![] };
+    let checks = TextChecks { markdown: &crate::wording::markdown::remarks, english: None };
+    let (finding, problems) =
+        super::check(Path::new("t.toml"), MINIMAL.to_owned(), &checks, &|_| notice.clone());
+    assert!(finding.is_some(), "{problems}");
+    let shown = problems.to_string();
+    assert!(shown.contains("warning: the letter's template does not use [[area]]"), "{shown}");
+    assert!(shown.contains("does not use `overall`"), "{shown}");
+    assert!(!shown.contains("`visit`") && !shown.contains("`inspection`"), "{shown}");
+    assert!(problems.problems.iter().all(|p| p.span.is_some()), "{shown}");
+}
+
+#[test]
+fn independent_mistakes_are_reported_in_one_run_beside_a_syntax_error() {
+    let text = MINIMAL
+        .replace("role = \"Chief Executive\"", "role: \"Chief Executive – £\"")
+        .replace("judgement = \"good\"", "judgement = \"grand\"")
+        .replace("published = \"2010-01\"", "published = \"January ’10\"");
+    let err = parse(&text).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("use = between the name and the value"), "{shown}");
+    assert!(shown.contains("`grand` is not a judgement"), "{shown}");
+    assert!(shown.contains("found \"January ’10\""), "{shown}");
+    assert!(
+        !shown.contains("missing field"),
+        "the broken line's field is no other mistake: {shown}"
+    );
+    assert_eq!(err.counts().0, 3, "{shown}");
+}

@@ -383,7 +383,7 @@ pub(super) fn letters(
     for letter in rows.into_iter().filter(|l| !l.id.is_empty()) {
         let mut its_areas = areas.remove(&letter.id.to_lowercase()).unwrap_or_default();
         its_areas.sort_by_key(|a| (a.number, a.row));
-        let numbered = area_numbers(&letter, &its_areas, &areas_sheet.name, &mut problems);
+        let numbered = area_numbers(&letter, &its_areas, &mut problems);
         let (Some(fields), true) = (&letter.fields, numbered) else { continue };
         let Some(area_fields) =
             its_areas.iter().map(|a| a.fields.clone()).collect::<Option<Vec<Vec<Field>>>>()
@@ -408,24 +408,18 @@ pub(super) fn letters(
 }
 
 /// Whether a letter's areas are numbered 1, 2, 3, … once each; reports
-/// a letter without areas, a number twice and a number left out.
+/// a number twice and a number left out. A letter without areas is left to
+/// the finding check: its template may need none.
 fn area_numbers(
     letter: &LetterRow,
     areas: &[AreaRow],
-    areas_sheet: &str,
     problems: &mut Vec<Located>,
 ) -> bool {
     let id = &letter.id;
+    // A letter without areas is one of a kind that needs none, or the
+    // finding check says its template needs them.
     if areas.is_empty() {
-        problems.push(Located::new(
-            Severity::Error,
-            &letter.id_place.sheet,
-            &letter.id_place.cell,
-            format!(
-                "letter \"{id}\" has no areas for improvement; its template needs at least one: add its rows to {areas_sheet}"
-            ),
-        ));
-        return false;
+        return true;
     }
     let mut ok = true;
     for (i, area) in areas.iter().enumerate().filter(|(_, a)| a.number > 0) {

@@ -306,7 +306,7 @@ fn a_letter_without_areas_and_area_numbers_twice_or_left_out() {
     assert_eq!(
         tracker.errors(),
         [
-            "t.xlsx: Letters!A2: letter \"north-east\" has no areas for improvement; its template needs at least one: add its rows to Areas"
+            "t.xlsx: Letters!A2: the letter has no areas for improvement (letter \"north-east\"); add at least one [[area]] table"
         ]
     );
     let errors = Tracker::new().set_area(2, "area", "1").errors();
@@ -354,10 +354,11 @@ fn every_problem_is_found_at_once_and_twenty_are_shown() {
         tracker.letters.push(row);
     }
     let errors = tracker.errors();
-    // 30 bad dates and 30 letters without areas: 20 shown, then the count.
+    // 30 bad dates (their letters, with no areas, are not read further):
+    // 20 shown, then the count.
     assert_eq!(errors.len(), 21, "{errors:#?}");
-    assert_eq!(errors[20], "and 40 more");
-    assert!(errors[0].starts_with("t.xlsx: Letters!A3: "), "{}", errors[0]);
+    assert_eq!(errors[20], "and 10 more");
+    assert!(errors[0].starts_with("t.xlsx: Letters!B3: "), "{}", errors[0]);
 }
 
 #[test]
@@ -365,4 +366,25 @@ fn a_missing_sheet_is_named() {
     let sheets = vec![Tracker::new().sheets().remove(0)];
     let (_, lines) = import_sheets(&sheets);
     assert_eq!(lines, ["t.xlsx: Areas!A1: there is no sheet \"Areas\"; the workbook has Letters"]);
+}
+
+#[test]
+fn a_letter_of_a_kind_that_needs_no_areas_is_imported_without_them() {
+    use crate::model::{LetterKind, Section};
+    let mut tracker = Tracker::new();
+    tracker.areas.truncate(1);
+    let notice = LetterKind { needs: vec![Section::Inspection, Section::Visit], checks: vec![] };
+    let check = |path: &Path, text: String| {
+        let checks = crate::finding::TextChecks { markdown: &|_| Vec::new(), english: None };
+        crate::finding::check(path, text, &checks, &|_| notice.clone()).1
+    };
+    let (letters, problems) =
+        build::letters(&tracker.sheets(), "t.xlsx", Path::new("letters"), &check);
+    let errors: Vec<_> = problems.iter().filter(|p| p.severity == Severity::Error).collect();
+    assert!(errors.is_empty(), "{problems:?}");
+    let [letter] = letters.as_slice() else { panic!("{letters:?}") };
+    assert!(!letter.body.contains("[[area]]"), "{}", letter.body);
+    // Its `overall` is kept, and named as unused by its template.
+    let warned = problems.iter().any(|p| p.message.contains("does not use `overall`"));
+    assert!(warned, "{problems:?}");
 }

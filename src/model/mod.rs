@@ -252,6 +252,16 @@ impl TryFrom<String> for Timescale {
         match words.as_slice() {
             ["immediately"] => Ok(Timescale::Immediately),
             ["within", count, unit] => {
+                const WORDS: [&str; 12] = [
+                    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                    "eleven", "twelve",
+                ];
+                if let Some(n) = WORDS.iter().position(|w| w == count) {
+                    return Err(format!(
+                        "invalid timescale `{text}`: the number is written in figures; did you mean \"within {} {unit}\"?",
+                        n + 1
+                    ));
+                }
                 let count: u32 = count.parse().map_err(|_| expected())?;
                 let unit = match *unit {
                     "month" | "months" => TimeUnit::Months,

@@ -29,7 +29,10 @@ pub fn find_findings(dir: &Path) -> Result<Vec<PathBuf>, LettersError> {
             source: err.into(),
         })?;
         let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && name.ends_with(".toml") && name != CONFIG_FILE {
+        // `x.toml.txt` is a finding file Notepad saved: found, so that
+        // reading it says to rename it, never skipped in silence.
+        let finding = name.ends_with(".toml") || name.ends_with(".toml.txt");
+        if entry.file_type().is_file() && finding && name != CONFIG_FILE {
             found.push(entry.into_path());
         }
     }
@@ -43,7 +46,9 @@ mod tests {
     #[test]
     fn finds_toml_files_but_not_hidden_ones_or_the_config() {
         let dir = tempfile::tempdir().unwrap();
-        for file in ["b.toml", "a.toml", "sub/c.toml", ".hidden/d.toml", ".e.toml", "f.txt"] {
+        for file in
+            ["b.toml", "a.toml", "sub/c.toml", ".hidden/d.toml", ".e.toml", "f.txt", "g.toml.txt"]
+        {
             let path = dir.path().join(file);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "").unwrap();
@@ -54,6 +59,6 @@ mod tests {
             .iter()
             .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(found, ["a.toml", "b.toml", "sub/c.toml"]);
+        assert_eq!(found, ["a.toml", "b.toml", "g.toml.txt", "sub/c.toml"]);
     }
 }

@@ -24,7 +24,9 @@ use super::escape;
 use crate::finding::ProseRemark;
 use crate::model::MarkdownOptions;
 
+mod bullets;
 mod frames;
+mod levels;
 
 use frames::{Frame, Frames};
 
@@ -71,8 +73,9 @@ fn slot_number(html: &str) -> Option<usize> {
 /// letter's own (in the PDF outline), and each [`prose_slot`] is replaced by
 /// the markup in `slots`.
 pub fn wording_to_typst(markdown: &str, slots: &[&str], options: MarkdownOptions) -> Converted {
-    let events: Vec<(Event<'_>, Range<usize>)> =
+    let mut events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(markdown, parser_options(options)).into_offset_iter().collect();
+    levels::relative(&mut events);
     let context = Context { options, indented: 0, depth: 0 };
     let footnotes = footnote_definitions(markdown, &events, context);
     let mut writer = Writer::new(markdown, &footnotes, None, context);
@@ -117,7 +120,9 @@ fn convert(markdown: &str, lead: Option<&str>, context: Context) -> Converted {
 /// What a letter cannot show as written in `markdown`: the warnings `check`
 /// reports on a prose field.
 pub fn remarks(markdown: &str) -> Vec<ProseRemark> {
-    to_typst(markdown, None, MarkdownOptions::default()).warnings
+    let mut found = to_typst(markdown, None, MarkdownOptions::default()).warnings;
+    found.extend(bullets::remarks(markdown));
+    found
 }
 
 /// The one place that decides which Markdown extensions letters accept.

@@ -240,3 +240,20 @@ fn an_error_every_letter_shares_is_shown_once() {
     assert!(stderr.contains("(the same error for 3 letters)"), "{stderr}");
     assert_eq!(stderr.matches("is not defined").count(), 1, "{stderr}");
 }
+
+#[test]
+fn a_finding_file_notepad_saved_as_toml_txt_is_named_not_skipped() {
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    std::fs::rename(letters.join("cafcass-greater-london.toml"), letters.join("notes.toml.txt"))
+        .unwrap();
+    for command in ["check", "batch"] {
+        letterpress()
+            .current_dir(project.path())
+            .args([command, "letters"])
+            .assert()
+            .code(1)
+            .stderr(contains("letters/notes.toml.txt"))
+            .stderr(contains("rename it to notes.toml"));
+    }
+}

@@ -192,10 +192,20 @@ pub fn spawn_logged(
     dir: &Path,
     args: &[&str],
 ) -> (KillOnDrop, std::sync::Arc<std::sync::Mutex<String>>) {
+    spawn_logged_with(dir, args, &[])
+}
+
+/// [`spawn_logged`] with environment variables `env` set.
+pub fn spawn_logged_with(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (KillOnDrop, std::sync::Arc<std::sync::Mutex<String>>) {
     use std::io::BufRead as _;
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("letterpress"))
         .current_dir(dir)
         .args(args)
+        .envs(env.iter().copied())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();

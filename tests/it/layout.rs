@@ -29,6 +29,19 @@ pub fn layout_markdown(markdown: &str) -> Result<String, String> {
     Ok(text)
 }
 
+/// The text of each page of a laid-out document.
+pub fn page_texts(document: &typst_layout::PagedDocument) -> Vec<String> {
+    document
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut text = String::new();
+            frame_text(&page.frame, &mut text);
+            text
+        })
+        .collect()
+}
+
 fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
     for (_, item) in frame.items() {
         match item {

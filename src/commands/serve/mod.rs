@@ -183,26 +183,25 @@ pub fn serve(
                         preview.good(&letter).map_or_else(Vec::new, |good| {
                             good.pages.into_iter().map(|p| p.png).collect()
                         });
-                    renderer
-                        .prepare(&letter.path)
-                        .and_then(|prepared| {
-                            let document = renderer.lay_out(&prepared)?;
-                            let (pdf, pages) = document.pdf_and_pages(PAGE_IMAGES, &earlier)?;
-                            let mut warnings = problems_text(&prepared.warnings);
-                            if let Some(warning) = renderer.page_warning(document.page_count()) {
-                                warnings.push_str(&format!("warning: {warning}\n"));
-                            }
-                            let named = renderer.destination(
-                                &letter.path,
-                                &prepared.finding,
-                                crate::output::Place::Given(None),
-                            );
-                            let file_name = named.ok().and_then(|named| {
-                                Some(named.path.file_name()?.to_string_lossy().into_owned())
-                            });
-                            Ok(Good { pdf, pages, warnings, file_name })
-                        })
-                        .map_err(|err| error_text(&err))
+                    crate::render::guarded(|| {
+                        let prepared = renderer.prepare(&letter.path)?;
+                        let document = renderer.lay_out(&prepared)?;
+                        let (pdf, pages) = document.pdf_and_pages(PAGE_IMAGES, &earlier)?;
+                        let mut warnings = problems_text(&prepared.warnings);
+                        if let Some(warning) = renderer.page_warning(document.page_count()) {
+                            warnings.push_str(&format!("warning: {warning}\n"));
+                        }
+                        let named = renderer.destination(
+                            &letter.path,
+                            &prepared.finding,
+                            crate::output::Place::Given(None),
+                        );
+                        let file_name = named.ok().and_then(|named| {
+                            Some(named.path.file_name()?.to_string_lossy().into_owned())
+                        });
+                        Ok(Good { pdf, pages, warnings, file_name })
+                    })
+                    .map_err(|err| error_text(&err))
                 }
                 Update::Broken(message) => Err(format!("error: {message}")),
             };

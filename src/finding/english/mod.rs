@@ -323,12 +323,31 @@ fn spelling(range: std::ops::Range<usize>, word: &str, suggestions: &[String]) -
         [one] => Some(format!("did you mean {one}?")),
         [init @ .., last] => Some(format!("did you mean {} or {last}?", init.join(", "))),
     };
+    // An American spelling is a word to change, never one to add to the
+    // word list.
+    if suggestions.iter().any(|british| is_american_of(word, british)) {
+        return ProseRemark {
+            range,
+            message: format!("`{word}` is the American spelling ({SPELLING})"),
+            hint,
+            word: None,
+        };
+    }
     ProseRemark {
         range,
         message: format!("`{word}` is not in the British English dictionary ({SPELLING})"),
         hint,
         word: Some(word.to_owned()),
     }
+}
+
+/// Whether `word` is the American spelling of `british` (organization,
+/// behavior, center, analyze, license).
+fn is_american_of(word: &str, british: &str) -> bool {
+    let (word, british) = (word.to_lowercase(), british.to_lowercase());
+    [("iz", "is"), ("yz", "ys"), ("or", "our"), ("er", "re"), ("og", "ogue"), ("ense", "ence")]
+        .iter()
+        .any(|(us, gb)| word.contains(us) && word.replace(us, gb) == british)
 }
 
 #[cfg(test)]

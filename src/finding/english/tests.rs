@@ -143,3 +143,20 @@ fn their_is_and_more_then_are_found_but_not_the_right_words() {
                  and there is less, then more. Their manager is new.";
     assert_eq!(flagged(right), Vec::<&str>::new());
 }
+
+#[test]
+fn an_indented_paragraph_prints_as_prose_and_is_spell_checked() {
+    let text = "First paragraph.\n\n    Managers now recieve a weekly report – £250.\n\nLast.";
+    assert_eq!(flagged(text), ["recieve"]);
+}
+
+#[test]
+fn an_american_spelling_is_never_offered_for_the_word_list() {
+    for (word, british) in [("organization", "organisation"), ("behavior", "behaviour")] {
+        let remark = &english().plain(&format!("The {word} changed."), &Words::default())[0];
+        assert_eq!(remark.word, None, "{word}");
+        assert!(remark.message.contains("American spelling"), "{}", remark.message);
+        assert!(remark.hint.as_deref().unwrap_or_default().contains(british), "{remark:?}");
+    }
+    assert!(english().plain("The recieve.", &Words::default())[0].word.is_some());
+}

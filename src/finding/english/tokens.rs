@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// One whitespace-separated piece of a run, or a word of one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,8 +146,13 @@ pub(super) fn markdown_runs(markdown: &str) -> Vec<Range<usize>> {
         | Options::ENABLE_TASKLISTS;
     let mut runs: Vec<Range<usize>> = Vec::new();
     let mut code = 0usize;
+    // An indented paragraph is a code block to Markdown, but the letter
+    // prints it as prose (`wording::markdown`), so its words are checked.
+    let mut indented = false;
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => indented = true,
+            Event::End(TagEnd::CodeBlock) if indented => indented = false,
             Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => code += 1,
             Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
                 code = code.saturating_sub(1);

@@ -5,6 +5,7 @@ fn explained(text: &str) -> Vec<(usize, String, String)> {
     let (_, errors) = toml::de::DeTable::parse_recoverable(text);
     assert!(!errors.is_empty(), "toml finds no mistake in {text:?}");
     problems(text, &errors)
+        .0
         .into_iter()
         .map(|p| {
             let line = p.span.map_or(0, |s| Line::at(text, s.start).number);
@@ -151,4 +152,83 @@ fn no_message_uses_the_parser_s_words() {
             }
         }
     }
+}
+
+/// `text` with the line a "write the line as" hint is about written as it
+/// says.
+fn applied(text: &str) -> String {
+    let found = explained(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (line, _, hint) = &found[0];
+    let written = hint.strip_prefix("write the line as: ").unwrap_or_else(|| panic!("{hint}"));
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[line - 1] = written;
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn a_hint_keeps_the_comment_new_writes_after_a_value_a_comment() {
+    let text = "[[area]]\naction = \"… across all “courts” – the \"duty\" rota\"   # completes \"ensure that …\"\n";
+    let fixed = applied(text);
+    assert!(fixed.contains("   # completes \"ensure that …\""), "{fixed}");
+    let table: toml::Table = toml::from_str(&fixed).unwrap_or_else(|e| panic!("{e}\n{fixed}"));
+    let area = &table["area"].as_array().unwrap()[0];
+    assert_eq!(area["action"].as_str(), Some("… across all “courts” – the \"duty\" rota"));
+}
+
+#[test]
+fn a_uk_date_on_a_commented_line_gets_the_date_hint() {
+    let text = "[visit]\nfrom = 22/11/2010   # first day of the visit (year-month-day)\n";
+    let (message, hint) = one(text);
+    assert!(message.ends_with("write the date as 2010-11-22"), "{message}");
+    assert_eq!(
+        hint,
+        "write the line as: from = 2010-11-22   # first day of the visit (year-month-day)"
+    );
+    let table: toml::Table = toml::from_str(&applied(text)).unwrap();
+    assert_eq!(table["visit"]["from"].to_string(), "2010-11-22");
+    let (_, hint) = one("[recipient]\nrole = Chief Executive   # their title\n");
+    assert_eq!(hint, "write the line as: role = \"Chief Executive\"   # their title");
+}
+
+#[test]
+fn word_characters_before_a_mistake_never_panic() {
+    // The reported panic: a `£` before the mistake, inside a text block.
+    let text = "a = \"\"\"\nFees of £250 – “paid” … é ŵ 😀\n\"\"\"\nrole: \"x\"\n";
+    let (message, _) = one(text);
+    assert_eq!(message, "use = between the name and the value, not :");
+    for cut in 0..text.len() {
+        if text.is_char_boundary(cut) {
+            let broken = format!("{}\"{}", &text[..cut], &text[cut..]);
+            let (_, errors) = toml::de::DeTable::parse_recoverable(&broken);
+            let _ = problems(&broken, &errors);
+        }
+    }
+}
+
+#[test]
+fn one_single_bracket_area_is_one_mistake_not_every_area_after_it() {
+    let text = "[area]\naction = \"a\"\n\n[[area]]\naction = \"b\"\n\n[[area]]\naction = \"c\"\n";
+    let found = explained(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 1);
+    assert_eq!(found[0].1, AREA_HEADER);
+    let table: toml::Table = toml::from_str(&applied(text)).unwrap();
+    assert_eq!(table["area"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn an_unclosed_text_block_is_named_beside_an_earlier_mistake() {
+    let text = "[recipient]\nrole: \"Director\"\n\n[[area]]\nprogress = \"\"\"\nFees of £250 – “paid”.\n\n[[area]]\naction = \"b\"\n";
+    let found = explained(text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].1, "use = between the name and the value, not :");
+    assert_eq!(found[1].0, 5);
+    assert!(found[1].1.starts_with("the text block opened on line 5"), "{found:?}");
+}
+
+#[test]
+fn a_tab_before_a_line_is_shown_as_spaces_in_the_hint() {
+    let (_, hint) = one("[recipient]\n\trole: \"Director\"\n");
+    assert_eq!(hint, "write the line as:     role = \"Director\"");
 }
