@@ -287,6 +287,10 @@ fn read_sections(
                     .find(|(_, v)| v.span().contains(&at))
                     .map(|(name, _)| name.get_ref().to_string())
             })?;
+            // Named by the field, not only its table.
+            for problem in &mut problems[start..] {
+                problem.field = Some(format!("{key}.{rejected}"));
+            }
             table.remove(rejected.as_str());
             accounted.push(rejected);
         }

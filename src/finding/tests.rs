@@ -286,7 +286,8 @@ fn independent_mistakes_are_reported_in_one_run_beside_a_syntax_error() {
     let shown = err.to_string();
     assert!(shown.contains("use = between the name and the value"), "{shown}");
     assert!(shown.contains("`grand` is not a judgement"), "{shown}");
-    assert!(shown.contains("found \"January ’10\""), "{shown}");
+    assert!(shown.contains("found \"January ’10\" (in `inspection.published`)"), "{shown}");
+    assert!(shown.contains("(in `area[1].judgement`)"), "the field, not its table: {shown}");
     assert!(
         !shown.contains("missing field"),
         "the broken line's field is no other mistake: {shown}"

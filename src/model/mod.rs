@@ -258,7 +258,7 @@ impl TryFrom<String> for Timescale {
                 ];
                 if let Some(n) = WORDS.iter().position(|w| w == count) {
                     return Err(format!(
-                        "invalid timescale `{text}`: the number is written in figures; did you mean \"within {} {unit}\"?",
+                        "invalid timescale `{text}`: the number is written in figures here; did you mean \"within {} {unit}\"?",
                         n + 1
                     ));
                 }

@@ -381,7 +381,16 @@ impl Templates {
 /// `error: ` prefix, which the caller adds.
 fn tera_error(err: tera::Error) -> TemplateError {
     let report = err.to_string();
-    TemplateError::Tera(report.strip_prefix("error: ").unwrap_or(&report).to_owned())
+    let report = report.strip_prefix("error: ").unwrap_or(&report);
+    // A misspelt name as a filter's argument (`date_range(to=v.too)`) is
+    // "expected `&str` but got `undefined`" to tera: said in plain words.
+    let (first, rest) = report.split_once('\n').unwrap_or((report, ""));
+    if first.contains("but got `undefined`") {
+        return TemplateError::Tera(format!(
+            "a name in this placeholder is not defined: check its spelling (the README lists the fields a template can use)\n{rest}"
+        ));
+    }
+    TemplateError::Tera(report.to_owned())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use crate::common;
 
 use common::*;
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 fn render_in(project: &std::path::Path, finding: &str) -> String {
@@ -217,4 +218,23 @@ fn a_link_in_prose_prints_its_address() {
     let text = render_in(project.path(), "letters/cafcass-greater-london.toml");
     let flat = words(&text).join(" ");
     assert!(flat.contains("See the guidance (https://www.gov.uk/guidance/cafcass)."), "{flat}");
+}
+
+#[test]
+fn a_misspelt_name_in_a_filters_argument_is_said_in_plain_words() {
+    let project = project_copy();
+    let template = project.path().join("templates/brief.md.tera");
+    let original = std::fs::read_to_string(&template).unwrap();
+    let broken = original.replace("date_range(to=letter.visit.to)", "date_range(to=letter.visit.too)");
+    assert_ne!(broken, original);
+    std::fs::write(&template, broken).unwrap();
+    let line = original.lines().position(|l| l.contains("date_range(to=")).unwrap() + 1;
+    letterpress()
+        .current_dir(project.path())
+        .args(["templates", "--check"])
+        .assert()
+        .code(1)
+        .stderr(contains("a name in this placeholder is not defined: check its spelling"))
+        .stderr(contains(format!("templates/brief.md.tera:{line}:")))
+        .stderr(contains("undefined").not());
 }
