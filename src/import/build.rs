@@ -410,11 +410,7 @@ pub(super) fn letters(
 /// Whether a letter's areas are numbered 1, 2, 3, … once each; reports
 /// a number twice and a number left out. A letter without areas is left to
 /// the finding check: its template may need none.
-fn area_numbers(
-    letter: &LetterRow,
-    areas: &[AreaRow],
-    problems: &mut Vec<Located>,
-) -> bool {
+fn area_numbers(letter: &LetterRow, areas: &[AreaRow], problems: &mut Vec<Located>) -> bool {
     let id = &letter.id;
     // A letter without areas is one of a kind that needs none, or the
     // finding check says its template needs them.

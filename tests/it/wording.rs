@@ -225,7 +225,8 @@ fn a_misspelt_name_in_a_filters_argument_is_said_in_plain_words() {
     let project = project_copy();
     let template = project.path().join("templates/brief.md.tera");
     let original = std::fs::read_to_string(&template).unwrap();
-    let broken = original.replace("date_range(to=letter.visit.to)", "date_range(to=letter.visit.too)");
+    let broken =
+        original.replace("date_range(to=letter.visit.to)", "date_range(to=letter.visit.too)");
     assert_ne!(broken, original);
     std::fs::write(&template, broken).unwrap();
     let line = original.lines().position(|l| l.contains("date_range(to=")).unwrap() + 1;
