@@ -280,8 +280,8 @@ fn nothing_is_written_when_any_row_fails() {
         ),
         "{err}"
     );
-    assert!(err.contains("Letters!A3: letter \"second\" has no areas"), "{err}");
-    assert!(err.contains("nothing was imported: 2 errors"), "{err}");
+    // Its row cannot be read, so it is not checked further (for no areas).
+    assert!(err.contains("nothing was imported: 1 error"), "{err}");
     // The good letter was not written either.
     assert_eq!(listing(&project.path().join("letters")), before);
 }
