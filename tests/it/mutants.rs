@@ -7,7 +7,8 @@
 //! must say where it is (a place in the file, or the field it is about).
 //!
 //! Most mutants are checked in-process (the library, as `check` reads and
-//! words a letter); a few go through the real binary. The long run (100,000
+//! words a letter); a few go through the real binary (`check`, `render`,
+//! and a `batch` of them beside the demo). The long run (100,000
 //! cases and more) is `bench/mutants`, which runs the ignored test below
 //! with `LETTERPRESS_MUTANTS` set.
 
@@ -271,6 +272,19 @@ fn the_binary_checks_and_renders_mutants_with_exit_0_or_1() {
             out.status.code()
         );
     }
+    // A batch of mutants beside the demo: each fails or renders alone.
+    for case in 0..6 {
+        let (_, text) = mutant(&letters, 20_000 + case);
+        std::fs::write(project.path().join(format!("letters/mutant-{case}.toml")), text).unwrap();
+    }
+    let out = letterpress()
+        .current_dir(project.path())
+        .args(["batch", "letters", "-o", "out", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)) && !stderr.contains("panicked"), "{stderr}");
+    assert!(project.path().join("out/cafcass-greater-london.pdf").is_file(), "{stderr}");
 }
 
 /// The long run: `LETTERPRESS_MUTANTS=100000 cargo test --test it -- --ignored mutants_long`
