@@ -6,6 +6,20 @@
 //! by clap), 3 anything else (for example an output folder that cannot be
 //! written), 130 a batch interrupted with Ctrl-C.
 
+/// `eprintln!` for everything the command line says on stderr: the text
+/// goes through [`crate::diagnostic::for_terminal_lines`], the one place
+/// user-supplied text is made safe for a terminal, so an escape sequence in
+/// a file name, template name or value can never reach it raw.
+macro_rules! tell {
+    () => { eprintln!() };
+    ($($arg:tt)*) => { eprintln!("{}", $crate::diagnostic::for_terminal_lines(&format!($($arg)*))) };
+}
+
+/// `println!` made safe the same way as [`tell!`], for stdout.
+macro_rules! show {
+    ($($arg:tt)*) => { println!("{}", $crate::diagnostic::for_terminal_lines(&format!($($arg)*))) };
+}
+
 mod failure;
 mod import;
 mod letters;

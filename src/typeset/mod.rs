@@ -28,6 +28,8 @@ use crate::sandbox::{Kind, ReadError, Sandbox};
 
 mod files;
 mod fonts;
+mod overflow;
+pub mod pixels;
 mod png;
 
 use files::ProjectFiles;
@@ -247,7 +249,18 @@ impl<'a> LetterWorld<'a> {
                 w
             })
             .collect();
-        if missing.is_empty() { Ok(document) } else { Err(self.error(&missing, &[])) }
+        if !missing.is_empty() {
+            return Err(self.error(&missing, &[]));
+        }
+        if let Some(span) = overflow::overflowing_text(&document) {
+            let off_page = SourceDiagnostic::error(
+                span,
+                "this text runs off the right edge of the page: it has no space or hyphen to break the line at",
+            )
+            .with_hint("break it with spaces (a long web address can go on a line of its own)");
+            return Err(self.error(&[off_page], &[]));
+        }
+        Ok(document)
     }
 
     /// Exports laid-out pages as PDF.
