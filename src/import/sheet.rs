@@ -101,16 +101,16 @@ pub(super) fn read(path: &Path) -> Result<Vec<Sheet>, ImportError> {
     let bytes = std::io::Cursor::new(read_tracker_file(path)?);
     let mut sheets = Vec::new();
     if extension.as_deref() == Some("ods") {
-        let mut workbook: calamine::Ods<Bytes> =
-            calamine::open_workbook_from_rs(bytes).map_err(|e: calamine::OdsError| failed(e.to_string()))?;
+        let mut workbook: calamine::Ods<Bytes> = calamine::open_workbook_from_rs(bytes)
+            .map_err(|e: calamine::OdsError| failed(e.to_string()))?;
         for name in workbook.sheet_names() {
             let range = workbook.worksheet_range(&name).map_err(|e| failed(e.to_string()))?;
             sheets.push(sheet_of_range(name, &range).map_err(failed)?);
         }
         return Ok(sheets);
     }
-    let mut workbook: calamine::Xlsx<Bytes> =
-        calamine::open_workbook_from_rs(bytes).map_err(|e: calamine::XlsxError| failed(e.to_string()))?;
+    let mut workbook: calamine::Xlsx<Bytes> = calamine::open_workbook_from_rs(bytes)
+        .map_err(|e: calamine::XlsxError| failed(e.to_string()))?;
     for name in Reader::sheet_names(&workbook) {
         let cells = used_cells(&mut workbook, &name).map_err(|e| failed(e.to_string()))?;
         let range = bounded_range(&name, cells).map_err(failed)?;

@@ -47,6 +47,11 @@ fn run(project: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The command's outcome, to assert on.
+fn assert_on(project: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    letterpress().current_dir(project).args(args).timeout(Duration::from_secs(120)).assert()
+}
+
 fn demo_text() -> String {
     std::fs::read_to_string(demo_finding()).unwrap()
 }
@@ -138,11 +143,7 @@ fn a_named_pipe_in_each_output_folder_role_fails_at_once_or_is_replaced() {
     // `render` keeps the owner record too.
     let project = project_copy();
     mkfifo(&project.path().join("out/.letterpress-sources.toml"));
-    letterpress()
-        .current_dir(project.path())
-        .args(["render", DEMO])
-        .timeout(Duration::from_secs(120))
-        .assert()
+    assert_on(project.path(), &["render", DEMO])
         .failure()
         .stderr(contains("is a named pipe, not a file"));
     // An old PDF that is a pipe, or a link to a device, is not read: it is
@@ -156,12 +157,7 @@ fn a_named_pipe_in_each_output_folder_role_fails_at_once_or_is_replaced() {
             std::fs::create_dir_all(pdf.parent().unwrap()).unwrap();
             std::os::unix::fs::symlink("/dev/zero", &pdf).unwrap();
         }
-        letterpress()
-            .current_dir(project.path())
-            .args(["batch", "letters", "-o", "out"])
-            .timeout(Duration::from_secs(120))
-            .assert()
-            .success();
+        assert_on(project.path(), &["batch", "letters", "-o", "out"]).success();
         assert!(std::fs::symlink_metadata(&pdf).unwrap().is_file(), "{old}");
     }
 }
@@ -173,10 +169,7 @@ fn eject_never_writes_through_a_link_out_of_the_project() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::remove_dir_all(project.path().join("templates")).unwrap();
     std::os::unix::fs::symlink(outside.path(), project.path().join("templates")).unwrap();
-    letterpress()
-        .current_dir(project.path())
-        .args(["templates", "--eject", "monitoring"])
-        .assert()
+    assert_on(project.path(), &["templates", "--eject", "monitoring"])
         .code(1)
         .stderr(contains("leads outside the project"));
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
@@ -196,11 +189,7 @@ fn a_signature_claiming_too_many_pixels_is_refused_from_its_header() {
     let project = project_copy();
     let image = sign_with_image(project.path());
     std::fs::write(&image, png_claiming(200_000, 200_000)).unwrap();
-    letterpress()
-        .current_dir(project.path())
-        .args(["render", DEMO])
-        .timeout(Duration::from_secs(120))
-        .assert()
+    assert_on(project.path(), &["render", DEMO])
         .code(1)
         .stderr(contains("signatures/hunt.png"))
         .stderr(contains("200000 × 200000 pixels"))
@@ -224,11 +213,7 @@ fn a_signature_that_is_a_pipe_a_folder_or_broken_says_what_it_is() {
             "folder" => std::fs::create_dir(&image).unwrap(),
             _ => std::fs::write(&image, b"\x89PNG\r\n\x1a\nnot really").unwrap(),
         }
-        letterpress()
-            .current_dir(project.path())
-            .args(["render", DEMO])
-            .timeout(Duration::from_secs(120))
-            .assert()
+        assert_on(project.path(), &["render", DEMO])
             .code(1)
             .stderr(contains("signature image for Stephen Hunt"))
             .stderr(contains(says));
@@ -241,11 +226,7 @@ fn a_named_pipe_as_letterpress_toml_says_so() {
     let project = project_copy();
     std::fs::remove_file(project.path().join("letterpress.toml")).unwrap();
     mkfifo(&project.path().join("letterpress.toml"));
-    letterpress()
-        .current_dir(project.path())
-        .args(["check", DEMO])
-        .timeout(Duration::from_secs(60))
-        .assert()
+    assert_on(project.path(), &["check", DEMO])
         .failure()
         .stderr(contains("is a named pipe, not a file"));
 }
@@ -255,11 +236,7 @@ fn a_layout_over_the_template_limit_is_refused() {
     let project = project_copy();
     let layout = format!("// {}\n", "x".repeat(300 << 10));
     std::fs::write(project.path().join("templates/layout.typ"), layout).unwrap();
-    letterpress()
-        .current_dir(project.path())
-        .args(["render", DEMO])
-        .timeout(Duration::from_secs(120))
-        .assert()
+    assert_on(project.path(), &["render", DEMO])
         .failure()
         .stderr(contains("more than the 256 KB letterpress reads for a template"));
 }
@@ -268,11 +245,7 @@ fn a_layout_over_the_template_limit_is_refused() {
 fn output_naming_a_file_says_so() {
     let project = project_copy();
     std::fs::write(project.path().join("notes"), "mine").unwrap();
-    letterpress()
-        .current_dir(project.path())
-        .args(["render", DEMO, "-o", "notes"])
-        .timeout(Duration::from_secs(120))
-        .assert()
+    assert_on(project.path(), &["render", DEMO, "-o", "notes"])
         .failure()
         .stderr(contains("is a file or a device, not a folder"));
     assert_eq!(std::fs::read_to_string(project.path().join("notes")).unwrap(), "mine");
@@ -288,11 +261,7 @@ fn a_workbook_with_a_far_cell_is_refused_before_it_is_laid_out() {
     sheet.write_string(1_048_575, 16_383, "far").unwrap();
     workbook.save(&path).unwrap();
     let project = project_copy();
-    letterpress()
-        .current_dir(project.path())
-        .args(["import", path.to_str().unwrap()])
-        .timeout(Duration::from_secs(120))
-        .assert()
+    assert_on(project.path(), &["import", path.to_str().unwrap()])
         .failure()
         .stderr(contains("far.xlsx"))
         .stderr(contains("1048576 rows × 16384 columns"))
@@ -309,12 +278,22 @@ fn a_tracker_that_is_a_pipe_or_a_link_to_a_device_fails_at_once() {
     std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
     let project = project_copy();
     for (path, says) in [(&pipe, "is a named pipe"), (&zero, "is a device")] {
-        letterpress()
-            .current_dir(project.path())
-            .args(["import", path.to_str().unwrap()])
-            .timeout(Duration::from_secs(60))
-            .assert()
+        assert_on(project.path(), &["import", path.to_str().unwrap()])
             .failure()
             .stderr(contains(says));
     }
+}
+
+#[test]
+fn text_that_runs_off_the_page_is_an_error_at_its_field() {
+    let project = project_copy();
+    let path = project.path().join(DEMO);
+    let text = demo_text();
+    let at = text.find("progress = \"\"\"").unwrap() + "progress = \"\"\"".len();
+    let run = format!("\nSome words before {} and the rest.\n", "[".repeat(30_000));
+    std::fs::write(&path, format!("{}{run}{}", &text[..at], &text[at..])).unwrap();
+    assert_on(project.path(), &["render", DEMO])
+        .code(1)
+        .stderr(contains("runs off the right edge of the page"))
+        .stderr(contains("cafcass-greater-london.toml"));
 }
