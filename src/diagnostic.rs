@@ -208,6 +208,31 @@ pub fn for_terminal(text: &str) -> String {
     out
 }
 
+/// A whole message for a terminal: every control character but line ends
+/// and tabs written as an escape (`\u{1b}`), nothing cut. Every line the
+/// command line prints goes through here (its `tell!`/`show!`), so text
+/// from a user's file can never move the cursor, retitle the window or
+/// clear the screen, whichever message quotes it.
+pub fn for_terminal_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One value from a user's file (a template name, a pattern, a path) as a
+/// message quotes it: every control character escaped, line ends too (a
+/// line end in a value could print a line that looks like letterpress's
+/// own), and cut after [`MAX_MESSAGE`] characters.
+pub fn quoted(text: &str) -> String {
+    for_terminal(text).replace('\n', "\\u{a}")
+}
+
 /// `text` with every control character but line ends and tabs replaced by
 /// `?` (C0 and DEL) or `??` (C1): the same byte length, so spans still fit.
 pub fn visible_controls(text: &str) -> String {
@@ -272,6 +297,16 @@ pub fn show_paths_from(root: &Path) {
 /// folder it runs in), else relative to the current folder when below it.
 /// For messages only: a shown path is never opened.
 pub fn display_path(path: &Path) -> PathBuf {
+    let shown = relative_for_display(path);
+    match shown.to_str() {
+        Some(text) if !text.chars().any(char::is_control) => shown,
+        _ => PathBuf::from(quoted(&shown.to_string_lossy())),
+    }
+}
+
+/// `path` relative to the project or current folder, as [`display_path`]
+/// shows it.
+fn relative_for_display(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -111,15 +111,15 @@ impl Failure {
         match self {
             Failure::Letter(err) => report_letter_error(err),
             Failure::Import(ImportError::Invalid(problems)) => {
-                eprintln!("{problems}");
+                tell!("{problems}");
                 let errors = problems.count(crate::import::Severity::Error);
-                eprintln!(
+                tell!(
                     "error: nothing was imported: {errors} error{} in {}",
                     if errors == 1 { "" } else { "s" },
                     problems.workbook
                 );
             }
-            other => eprintln!("error: {other}"),
+            other => tell!("error: {other}"),
         }
     }
 }
@@ -134,13 +134,13 @@ fn stderr() -> StandardStream {
 /// Prints a file's problems with snippets.
 pub(super) fn emit_problems(problems: &FileProblems) {
     if problems.emit(&mut stderr()).is_err() {
-        eprintln!("{problems}");
+        tell!("{problems}");
     }
 }
 
 /// Prints a letter's error (see [`LetterError::emit`]).
 pub(super) fn report_letter_error(err: &LetterError) {
     if err.emit(&mut stderr()).is_err() {
-        eprintln!("error: {err}");
+        tell!("error: {err}");
     }
 }

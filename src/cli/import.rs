@@ -27,7 +27,7 @@ pub(super) fn import(
     let check = |path: &Path, text: String| renderer.check_text(path, text);
     let plan = crate::import::plan(tracker, &dir, &check, args.force)?;
     for line in plan.warnings.lines(Severity::Warning) {
-        eprintln!("{line}");
+        tell!("{line}");
     }
     let mut counts = [0; 3];
     for file in &plan.files {
@@ -39,14 +39,14 @@ pub(super) fn import(
             (Action::Unchanged, _) => (2, "unchanged"),
         };
         counts[index] += 1;
-        eprintln!("{verb} {} (from {})", display_path(&file.path).display(), file.source);
+        tell!("{verb} {} (from {})", display_path(&file.path).display(), file.source);
     }
     if !args.dry_run {
         plan.write()?;
     }
     let [new, replaced, unchanged] = counts;
     let shown = display_path(&dir);
-    eprintln!(
+    tell!(
         "{} {} letter{} from {}: {new} new, {replaced} replaced, {unchanged} unchanged{}",
         if args.dry_run { "would import" } else { "imported" },
         plan.files.len(),
@@ -55,7 +55,7 @@ pub(super) fn import(
         if args.dry_run { " (dry run: nothing written)" } else { "" },
     );
     if !args.dry_run && new + replaced > 0 {
-        eprintln!("next: review them, then run: letterpress check {}", shown.display());
+        tell!("next: review them, then run: letterpress check {}", shown.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::failure::{EXIT_INTERRUPTED, EXIT_INVALID, Failure, emit_problems, report_letter_error};
-use super::{OutputArgs, outln, project_for};
+use super::{OutputArgs, project_for};
 use crate::commands::batch::{self, BatchOptions, LetterResult, Outcome};
 use crate::commands::{serve, watch};
 use crate::diagnostic::{FileProblems, Problem, display_path};
@@ -67,9 +67,9 @@ pub(super) fn render(
     }
     let written = render_one(&renderer, finding, output, png.then_some(PAGE_IMAGES))?;
     show_warnings(&renderer, &written);
-    eprintln!("wrote {}", display_path(&written.pdf).display());
+    tell!("wrote {}", display_path(&written.pdf).display());
     for image in &written.images {
-        eprintln!("wrote {}", display_path(image).display());
+        tell!("wrote {}", display_path(image).display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -81,7 +81,7 @@ fn show_warnings(renderer: &Renderer, written: &Written) {
         emit_problems(&written.warnings);
     }
     if let Some(warning) = renderer.page_warning(written.pages) {
-        eprintln!("warning: {}: {warning}", written.warnings.path.display());
+        tell!("warning: {}: {warning}", written.warnings.path.display());
     }
 }
 
@@ -93,12 +93,12 @@ pub(super) fn watch(
     let start = finding.parent().unwrap_or(Path::new(".")).to_path_buf();
     let find = || project_for(project, &start);
     find()?;
-    eprintln!("watching {} (Ctrl-C to stop)", finding.display());
+    tell!("watching {} (Ctrl-C to stop)", finding.display());
     let mut on_update = |update: watch::Update<'_>| match update {
         watch::Update::Render { renderer, seen } => {
             match render_one(renderer, finding, output, None) {
                 Ok(written) => {
-                    eprintln!(
+                    tell!(
                         "rendered {} in {} ms",
                         display_path(&written.pdf).display(),
                         seen.elapsed().as_millis()
@@ -107,13 +107,13 @@ pub(super) fn watch(
                 }
                 Err(failure) => {
                     failure.report();
-                    eprintln!("waiting for a fix; the previous PDF is kept");
+                    tell!("waiting for a fix; the previous PDF is kept");
                 }
             }
         }
         watch::Update::Broken(message) => {
-            eprintln!("error: {message}");
-            eprintln!("waiting for a fix");
+            tell!("error: {message}");
+            tell!("waiting for a fix");
         }
     };
     watch::Watch::default().run(find, finding, &mut on_update)?;
@@ -131,7 +131,7 @@ pub(super) fn serve(
     let find = || project_for(project, &start);
     let on_ready = |addr: std::net::SocketAddr| {
         let url = format!("http://{addr}/");
-        eprintln!("serving a preview of {} on {url} (Ctrl-C to stop)", target.display());
+        tell!("serving a preview of {} on {url} (Ctrl-C to stop)", target.display());
         if open {
             // Best effort: a missing opener only means opening the URL by hand.
             let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
@@ -139,10 +139,12 @@ pub(super) fn serve(
     };
     let mut on_render = |letter: &str, result: Result<&str, &str>| match result {
         Ok(warnings) => {
-            eprint!("{warnings}");
-            eprintln!("rendered {letter}");
+            if !warnings.is_empty() {
+                tell!("{}", warnings.trim_end());
+            }
+            tell!("rendered {letter}");
         }
-        Err(text) => eprintln!("{}", text.trim_end()),
+        Err(text) => tell!("{}", text.trim_end()),
     };
     serve::serve(find, target, port, on_ready, &mut on_render)?;
     Ok(ExitCode::SUCCESS)
@@ -198,7 +200,7 @@ pub(super) fn batch(
                 bar.inc(1);
             }
             (Some(bar), None) => bar.inc(1),
-            (None, Some(line)) => eprintln!("{line}"),
+            (None, Some(line)) => tell!("{line}"),
             (None, None) => {}
         }
     };
@@ -214,14 +216,14 @@ pub(super) fn batch(
             emit_problems(warnings);
         }
         if let Some(warning) = &letter.warning {
-            eprintln!("warning: {}: {warning}", display_path(&letter.finding).display());
+            tell!("warning: {}: {warning}", display_path(&letter.finding).display());
         }
         warned += usize::from(letter.warnings.is_some() || letter.warning.is_some());
     }
     // What to act on goes to stdout, last: the counts, then each failed
     // letter on a line of its own.
     let (rendered, unchanged, failed, not_started) = report.counts();
-    outln!(
+    show!(
         "{rendered} rendered, {unchanged} unchanged, {failed} failed{}, {warned} with warnings in {:.2}s",
         if not_started > 0 {
             format!(", {not_started} not started (interrupted)")
@@ -232,9 +234,9 @@ pub(super) fn batch(
     );
     for letter in &report.letters {
         if matches!(letter.outcome, Outcome::Failed(_)) {
-            outln!("failed: {}", display_path(&letter.finding).display());
+            show!("failed: {}", display_path(&letter.finding).display());
             if letter.pdf.is_file() {
-                outln!(
+                show!(
                     "  stale: {} is from an earlier run and no longer matches this letter",
                     display_path(&letter.pdf).display()
                 );
@@ -242,7 +244,7 @@ pub(super) fn batch(
         }
     }
     if rendered + unchanged + failed == 0 && not_started == 0 {
-        eprintln!("note: no finding files (*.toml) under {}", dir.display());
+        tell!("note: no finding files (*.toml) under {}", dir.display());
     }
     Ok(if not_started > 0 {
         ExitCode::from(EXIT_INTERRUPTED)
@@ -260,7 +262,7 @@ fn report_failures(letters: &[LetterResult]) {
     for letter in letters {
         let Outcome::Failed(err) = &letter.outcome else { continue };
         if matches!(err, crate::render::LetterError::Finding(_)) {
-            eprintln!();
+            tell!();
             report_letter_error(err);
             continue;
         }
@@ -271,10 +273,10 @@ fn report_failures(letters: &[LetterResult]) {
         }
     }
     for (_, err, count) in shared {
-        eprintln!();
+        tell!();
         report_letter_error(err);
         if count > 1 {
-            eprintln!("(the same error for {count} letters)");
+            tell!("(the same error for {count} letters)");
         }
     }
 }
@@ -356,13 +358,13 @@ pub(super) fn check(
         }
     }
     if unchecked_english > 0 {
-        eprintln!(
+        tell!(
             "note: spelling and grammar are checked in English only: {unchecked_english} letter{} in Welsh {} not checked for them",
             if unchecked_english == 1 { "" } else { "s" },
             if unchecked_english == 1 { "was" } else { "were" },
         );
     }
-    eprintln!(
+    tell!(
         "checked {} finding file{}: {errors} error{}, {warnings} warning{}",
         files.len(),
         if files.len() == 1 { "" } else { "s" },

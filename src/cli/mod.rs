@@ -6,19 +6,30 @@
 //! by clap), 3 anything else (for example an output folder that cannot be
 //! written), 130 a batch interrupted with Ctrl-C.
 
+/// `eprintln!` for everything the command line says on stderr: the text
+/// goes through [`crate::diagnostic::for_terminal_lines`], the one place
+/// user-supplied text is made safe for a terminal, so an escape sequence in
+/// a file name, template name or value can never reach it raw.
+macro_rules! tell {
+    () => { eprintln!() };
+    ($($arg:tt)*) => { eprintln!("{}", $crate::diagnostic::for_terminal_lines(&format!($($arg)*))) };
+}
+
+/// `println!` made safe the same way as [`tell!`], for stdout, through
+/// [`print_out`]: a reader that has gone ends the command quietly.
+macro_rules! show {
+    ($($arg:tt)*) => {
+        $crate::cli::print_out(format_args!(
+            "{}\n",
+            $crate::diagnostic::for_terminal_lines(&format!($($arg)*))
+        ))
+    };
+}
+
 mod failure;
 mod import;
 mod letters;
 mod project;
-
-/// `println!` for what a command prints on standard output, through
-/// [`print_out`]: a reader that has gone ends the command quietly.
-macro_rules! outln {
-    ($($arg:tt)*) => {
-        $crate::cli::print_out(format_args!("{}\n", format_args!($($arg)*)))
-    };
-}
-use outln;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

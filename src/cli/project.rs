@@ -5,7 +5,6 @@ use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use super::failure::{CreateError, Failure};
-use super::outln;
 use crate::diagnostic::display_path;
 use crate::model::Language;
 use crate::output::OutputError;
@@ -30,7 +29,7 @@ pub(super) fn init(dir: &Path) -> Result<ExitCode, Failure> {
     for file in builtin::PROJECT_SKELETON {
         create_new(&dir.join(file.path), file.contents)?;
     }
-    eprintln!(
+    tell!(
         "created a letterpress project in {}\nnext: edit letterpress.toml, then run `letterpress render letters/example.toml`",
         dir.display()
     );
@@ -50,11 +49,11 @@ pub(super) fn templates(project: Option<&Path>) -> Result<ExitCode, Failure> {
             (true, None) => "project",
             (false, _) => "built-in",
         };
-        outln!("{}\t{origin}\t{}", info.name, info.about);
+        show!("{}\t{origin}\t{}", info.name, info.about);
     }
     let own_layout = project.root.join(builtin::LAYOUT).is_file();
     let origin = if own_layout { "project, overrides built-in" } else { "built-in" };
-    outln!("layout\t{origin}\tthe page: letterhead, address, date, sign-off, page numbers (typst)");
+    show!("layout\t{origin}\tthe page: letterhead, address, date, sign-off, page numbers (typst)");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -81,9 +80,28 @@ pub(super) fn eject(project: Option<&Path>, name: &str) -> Result<ExitCode, Fail
         )));
     };
     let target = project.root.join(file.path);
+    refuse_a_folder_leading_out(&project.root, &target)?;
     create_new(&target, file.contents)?;
-    eprintln!("copied {name} to {}; edit it there", display_path(&target).display());
+    tell!("copied {name} to {}; edit it there", display_path(&target).display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses to write `target` when its folder is (or goes through) a link
+/// leading outside the project: letterpress reads nothing through such a
+/// link, so it must not write through one either.
+fn refuse_a_folder_leading_out(root: &Path, target: &Path) -> Result<(), Failure> {
+    let Some(folder) = target.parent() else { return Ok(()) };
+    // The nearest part of the folder that exists is what a write would go through.
+    let existing = folder.ancestors().find(|dir| dir.exists()).unwrap_or(root);
+    match std::fs::canonicalize(existing) {
+        Ok(real) if real.starts_with(root) => Ok(()),
+        _ => Err(Failure::Refused(format!(
+            "{} leads outside the project {} (it is a link); letterpress writes only inside the project: \
+             make it a real folder",
+            display_path(existing).display(),
+            root.display()
+        ))),
+    }
 }
 
 /// Words and lays out an example letter with every template of the
@@ -95,10 +113,10 @@ pub(super) fn check_templates(project: Option<&Path>) -> Result<ExitCode, Failur
     let mut err = StandardStream::stderr(ColorChoice::Auto);
     for (name, result) in renderer.check_templates() {
         match result {
-            Ok(()) => outln!("{name}\tok"),
+            Ok(()) => show!("{name}\tok"),
             Err(error) => {
                 failed += 1;
-                outln!("{name}\tfailed");
+                show!("{name}\tfailed");
                 let _ = error.emit(&mut err);
             }
         }
@@ -128,9 +146,9 @@ pub(super) fn add_words(
     let added = crate::project::words::add(&project.files, words)?;
     let list = display_path(&project.root.join(crate::project::WORDS_FILE));
     if added.is_empty() {
-        eprintln!("{} already holds {}", list.display(), words.join(", "));
+        tell!("{} already holds {}", list.display(), words.join(", "));
     } else {
-        eprintln!("added {} to {}", added.join(", "), list.display());
+        tell!("added {} to {}", added.join(", "), list.display());
     }
     Ok(())
 }
@@ -195,7 +213,7 @@ pub(super) fn new_finding(
         language: args.language,
     };
     create_new(&path, builtin::scaffold(&options))?;
-    eprintln!("created {}; fill in the TODOs, then run: letterpress check {0}", path.display());
+    tell!("created {}; fill in the TODOs, then run: letterpress check {0}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -233,7 +251,7 @@ fn known_template(root: &Path, name: &str, language: Language) -> Result<(), Fai
 
 pub(super) fn new_tracker(path: &Path) -> Result<ExitCode, Failure> {
     create_new(path, crate::import::empty_tracker()?)?;
-    eprintln!(
+    tell!(
         "created {}; fill in its TODO cells (or replace the example), then run: letterpress import {0}",
         path.display()
     );

@@ -157,7 +157,7 @@ pub fn run(
     let findings = crate::project::find_findings(dir)?;
     let shared = shared_fingerprint(renderer)?;
     let manifest_path = options.output.join(MANIFEST_FILE);
-    let old = Manifest::load(&manifest_path);
+    let old = Manifest::load(&manifest_path)?;
     let progress = Progress::new(old.clone(), manifest_path);
     let planned =
         in_parallel(findings, options.jobs, |finding| plan(renderer, dir, finding, shared))
@@ -283,7 +283,8 @@ fn still_matches(renderer: &Renderer, base: u128, entry: &Entry, pdf: &Path) -> 
         (path, digest)
     });
     entry.inputs == manifest::hex(with_files(base, files))
-        && std::fs::read(pdf).is_ok_and(|bytes| entry.pdf == manifest::hex(digest(&bytes)))
+        && crate::sandbox::read_file(pdf, crate::sandbox::Kind::OldPdf)
+            .is_ok_and(|bytes| entry.pdf == manifest::hex(digest(&bytes)))
 }
 
 /// The manifest entry of a letter just written.

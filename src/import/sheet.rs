@@ -8,11 +8,11 @@ use std::path::Path;
 use calamine::{Data, Reader};
 
 use super::ImportError;
+
+/// A tracker file's bytes, as calamine reads them.
+type Bytes = std::io::Cursor<Vec<u8>>;
 use crate::model::Date;
 
-/// The largest tracker file read (a workbook, or each CSV file): a tracker
-/// of thousands of letters is a few megabytes.
-pub(super) const MAX_FILE_BYTES: u64 = 64 << 20;
 /// The most rows a sheet may have.
 pub(super) const MAX_ROWS: usize = 50_000;
 /// The most characters a cell may hold.
@@ -92,33 +92,94 @@ pub(super) fn read(path: &Path) -> Result<Vec<Sheet>, ImportError> {
         }
         return Ok(sheets);
     }
-    check_size(path)?;
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     if !matches!(extension.as_deref(), Some("xlsx" | "xlsm" | "ods")) {
         return Err(failed(
             "a tracker is an .xlsx, .xlsm or .ods workbook, or a folder holding letters.csv and areas.csv".into(),
         ));
     }
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| failed(e.to_string()))?;
+    let bytes = std::io::Cursor::new(read_tracker_file(path)?);
     let mut sheets = Vec::new();
-    for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| failed(e.to_string()))?;
+    if extension.as_deref() == Some("ods") {
+        let mut workbook: calamine::Ods<Bytes> = calamine::open_workbook_from_rs(bytes)
+            .map_err(|e: calamine::OdsError| failed(e.to_string()))?;
+        for name in workbook.sheet_names() {
+            let range = workbook.worksheet_range(&name).map_err(|e| failed(e.to_string()))?;
+            sheets.push(sheet_of_range(name, &range).map_err(failed)?);
+        }
+        return Ok(sheets);
+    }
+    let mut workbook: calamine::Xlsx<Bytes> = calamine::open_workbook_from_rs(bytes)
+        .map_err(|e: calamine::XlsxError| failed(e.to_string()))?;
+    for name in Reader::sheet_names(&workbook) {
+        let cells = used_cells(&mut workbook, &name).map_err(|e| failed(e.to_string()))?;
+        let range = bounded_range(&name, cells).map_err(failed)?;
         sheets.push(sheet_of_range(name, &range).map_err(failed)?);
     }
     Ok(sheets)
 }
 
-fn check_size(path: &Path) -> Result<(), ImportError> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| ImportError::Open { path: path.to_path_buf(), reason: e.to_string() })?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(ImportError::Open {
-            path: path.to_path_buf(),
-            reason: format!("it is {size} bytes; a tracker may have at most {MAX_FILE_BYTES}"),
-        });
+/// The most cells a sheet's used range may span (rows × columns, from its
+/// top-left to its bottom-right non-empty cell): a tracker of 50,000
+/// letters by 40 columns. calamine lays a sheet out as a grid, so a single
+/// cell at XFD1048576 in a 2 KB file would otherwise ask for 512 GB.
+pub(super) const MAX_USED_CELLS: u64 = 2_000_000;
+
+/// The non-empty cells of a sheet, read one by one from its XML (as many
+/// as the file holds, never a grid).
+fn used_cells<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut calamine::Xlsx<RS>,
+    name: &str,
+) -> Result<Vec<calamine::Cell<Data>>, calamine::XlsxError> {
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet holds no cells.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(err) => return Err(err),
+    };
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell()? {
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            let (row, col) = cell.get_position();
+            cells.push(calamine::Cell::new((row, col), Data::from(cell.get_value().clone())));
+        }
     }
-    Ok(())
+    Ok(cells)
+}
+
+/// The sheet as a grid, once its used range is known to be small enough.
+fn bounded_range(
+    name: &str,
+    cells: Vec<calamine::Cell<Data>>,
+) -> Result<calamine::Range<Data>, String> {
+    let rows = cells.iter().map(|c| c.get_position().0);
+    let cols = cells.iter().map(|c| c.get_position().1);
+    if let (Some(top), Some(bottom), Some(left), Some(right)) =
+        (rows.clone().min(), rows.max(), cols.clone().min(), cols.max())
+    {
+        let (height, width) = (u64::from(bottom - top) + 1, u64::from(right - left) + 1);
+        if height * width > MAX_USED_CELLS {
+            return Err(format!(
+                "sheet {} uses cells from {} to {}: {height} rows × {width} columns, {} cells; \
+                 a tracker sheet may span at most {MAX_USED_CELLS} cells. Delete what is in {} \
+                 (and any other far-off cell)",
+                crate::diagnostic::quoted(name),
+                cell_name(left, top + 1),
+                cell_name(right, bottom + 1),
+                height * width,
+                cell_name(right, bottom + 1),
+            ));
+        }
+    }
+    Ok(calamine::Range::from_sparse(cells))
+}
+
+/// The bytes of a tracker file: a regular file (a named pipe or a device
+/// is refused at once), no larger than a tracker may be (64 MB: a tracker
+/// of thousands of letters is a few megabytes).
+fn read_tracker_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    crate::sandbox::read_file(path, crate::sandbox::Kind::Tracker)
+        .map_err(|err| ImportError::Open { path: path.to_path_buf(), reason: err.to_string() })
 }
 
 fn sheet_of_range(name: String, range: &calamine::Range<Data>) -> Result<Sheet, String> {
@@ -177,13 +238,10 @@ fn iso_date(text: &str) -> Option<(Date, bool)> {
 
 /// Reads one CSV file as a sheet named after the file; every cell is text.
 fn read_csv(path: &Path, name: &str) -> Result<Sheet, ImportError> {
-    check_size(path)?;
     let failed = |reason: String| ImportError::Open { path: path.to_path_buf(), reason };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| failed(e.to_string()))?;
+    let bytes = read_tracker_file(path)?;
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes.as_slice());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|err| match err.kind() {

@@ -52,9 +52,16 @@ impl TryFrom<String> for FileNamePattern {
 
     /// Accepts a relative `.pdf` path whose `{…}` placeholders are all known.
     fn try_from(pattern: String) -> Result<Self, FileNameError> {
+        let shown = crate::diagnostic::quoted(&pattern);
+        if pattern.chars().any(char::is_control) {
+            return Err(FileNameError::Pattern(format!(
+                "file name pattern `{shown}` holds a control character (an escape, tab or line end); \
+                 a file name cannot"
+            )));
+        }
         if !pattern.ends_with(".pdf") {
             return Err(FileNameError::Pattern(format!(
-                "file name pattern `{pattern}` must end in .pdf"
+                "file name pattern `{shown}` must end in .pdf"
             )));
         }
         let path = Path::new(&pattern);
@@ -62,7 +69,7 @@ impl TryFrom<String> for FileNamePattern {
             || path.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
         {
             return Err(FileNameError::Pattern(format!(
-                "file name pattern `{pattern}` must be a plain relative path, without `..`"
+                "file name pattern `{shown}` must be a plain relative path, without `..`"
             )));
         }
         for piece in pieces(&pattern) {
@@ -71,7 +78,8 @@ impl TryFrom<String> for FileNamePattern {
             {
                 let known: Vec<String> = PLACEHOLDERS.iter().map(|n| format!("{{{n}}}")).collect();
                 return Err(FileNameError::Pattern(format!(
-                    "unknown placeholder `{{{name}}}` in file name pattern; use {}",
+                    "unknown placeholder `{{{}}}` in file name pattern; use {}",
+                    crate::diagnostic::quoted(name),
                     known.join(", ")
                 )));
             }
@@ -106,6 +114,13 @@ impl FileNamePattern {
                     name.push_str(&slug);
                 }
             }
+        }
+        if name.chars().any(char::is_control) {
+            return Err(FileNameError::Letter(format!(
+                "the PDF's name `{}` would hold a control character (an escape, tab or line end); \
+                 rename the finding file",
+                crate::diagnostic::quoted(&name)
+            )));
         }
         Ok(PathBuf::from(name))
     }

@@ -7,13 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::OutputError;
+use crate::sandbox::{Kind, ReadError};
 
 /// Name of the fingerprint manifest inside the output folder.
 pub const MANIFEST_FILE: &str = ".letterpress-manifest.toml";
-
-/// The largest manifest read; far above the few hundred bytes a letter
-/// takes, and a corrupt or hostile one only means "render all".
-const MAX_MANIFEST: u64 = 64 << 20;
 
 /// What one PDF was made from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -37,13 +34,14 @@ pub struct Manifest {
 
 impl Manifest {
     /// Reads the manifest; a missing, unreadable or older one means
-    /// "render all".
-    pub fn load(path: &Path) -> Manifest {
-        use std::io::Read as _;
-        let mut text = String::new();
-        let read = std::fs::File::open(path)
-            .and_then(|file| file.take(MAX_MANIFEST).read_to_string(&mut text));
-        read.ok().and_then(|_| toml::from_str(&text).ok()).unwrap_or_default()
+    /// "render all". One that is a named pipe, a device, a link or too
+    /// large is refused: something other than letterpress put it there.
+    pub fn load(path: &Path) -> Result<Manifest, ReadError> {
+        match crate::sandbox::read_file(path, Kind::Record) {
+            Ok(bytes) => Ok(toml::from_str(&String::from_utf8_lossy(&bytes)).unwrap_or_default()),
+            Err(err @ (ReadError::NotAFile { .. } | ReadError::TooLarge { .. })) => Err(err),
+            Err(_) => Ok(Manifest::default()),
+        }
     }
 
     /// The entry recorded for `key`.
@@ -100,8 +98,8 @@ mod tests {
         };
         manifest.insert("a/b.pdf".into(), entry.clone());
         manifest.save(&path).unwrap();
-        assert_eq!(Manifest::load(&path).get("a/b.pdf"), Some(&entry));
-        assert_eq!(Manifest::load(&dir.path().join("missing")).get("a/b.pdf"), None);
+        assert_eq!(Manifest::load(&path).unwrap().get("a/b.pdf"), Some(&entry));
+        assert_eq!(Manifest::load(&dir.path().join("missing")).unwrap().get("a/b.pdf"), None);
     }
 
     #[test]
@@ -109,6 +107,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(MANIFEST_FILE);
         std::fs::write(&path, "[letters]\n\"a.pdf\" = \"00ff\"\n").unwrap();
-        assert_eq!(Manifest::load(&path).get("a.pdf"), None);
+        assert_eq!(Manifest::load(&path).unwrap().get("a.pdf"), None);
     }
 }

@@ -79,12 +79,7 @@ impl OutputLock {
         };
         std::fs::create_dir_all(dir).map_err(write_error(dir))?;
         let path = dir.join(LOCK_FILE);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(write_error(&path))?;
+        let file = open_lock_file(&path).map_err(write_error(&path))?;
         match file.try_lock() {
             Ok(()) => Ok(OutputLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -93,6 +88,34 @@ impl OutputLock {
             Err(std::fs::TryLockError::Error(source)) => Err(OutputError::Write { path, source }),
         }
     }
+}
+
+/// Opens (creating) the lock file without blocking on a named pipe and
+/// without following a link, and checks it is a regular file: something
+/// else at its name must fail the batch at once, not hang it.
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY,
+    );
+    let file = options.open(path).map_err(|err| {
+        #[cfg(unix)]
+        if matches!(err.raw_os_error(), Some(libc::ELOOP | libc::ENXIO)) {
+            return std::io::Error::other(
+                "it is a link or a named pipe, not letterpress's lock file; delete it",
+            );
+        }
+        err
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a named pipe or a device?), not letterpress's lock file; delete it",
+        ));
+    }
+    Ok(file)
 }
 
 /// Where one letter's PDF goes.
@@ -225,7 +248,15 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir)?;
+    std::fs::create_dir_all(dir).map_err(|err| match std::fs::metadata(dir) {
+        // `-o` naming a file or a device (/dev/full) without `.pdf`: the
+        // system's "File exists" would not say which or why.
+        Ok(found) if !found.is_dir() => std::io::Error::other(format!(
+            "{} is a file or a device, not a folder; -o names a folder, or a file ending in .pdf",
+            crate::diagnostic::display_path(dir).display()
+        )),
+        _ => err,
+    })?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".letterpress-").suffix(".tmp");
     // tempfile creates private (0600) files; a letter is an ordinary document.

@@ -24,21 +24,37 @@ pub(super) struct Owners {
     /// (so the record survives moving the whole project).
     pdfs: BTreeMap<String, PathBuf>,
     changed: bool,
+    /// Why the record is there but cannot be read (a named pipe, a device,
+    /// a link): no PDF in the folder is replaced while it is.
+    refused: Option<String>,
 }
 
 impl Owners {
     /// The record of `dir`; a missing or unreadable one records nobody.
     pub(super) fn load(dir: &Path) -> Owners {
-        let pdfs = std::fs::read_to_string(dir.join(SOURCES_FILE))
-            .ok()
-            .and_then(|text| toml::from_str(&text).ok())
-            .unwrap_or_default();
-        Owners { dir: dir.to_path_buf(), pdfs, changed: false }
+        use crate::sandbox::{Kind, ReadError, read_file};
+        let (pdfs, refused) = match read_file(&dir.join(SOURCES_FILE), Kind::Record) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                (toml::from_str(&text).unwrap_or_default(), None)
+            }
+            Err(err @ (ReadError::NotAFile { .. } | ReadError::TooLarge { .. })) => (
+                BTreeMap::new(),
+                Some(format!(
+                    "{err}; letterpress keeps its record of who wrote each PDF there: delete it"
+                )),
+            ),
+            Err(_) => (BTreeMap::new(), None),
+        };
+        Owners { dir: dir.to_path_buf(), pdfs, changed: false, refused }
     }
 
     /// Fails, naming both, when `pdf` (a file in this folder) was written
     /// from a finding file other than `finding` and still exists.
     pub(super) fn check(&self, pdf: &Path, finding: &Path) -> Result<(), String> {
+        if let Some(refused) = &self.refused {
+            return Err(refused.clone());
+        }
         let Some(owner) = self.pdfs.get(&file_name(pdf)) else { return Ok(()) };
         if *owner == self.relative(finding) || !pdf.exists() {
             return Ok(());

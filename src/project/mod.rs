@@ -65,9 +65,11 @@ impl Project {
     pub fn discover(start: &Path) -> Result<Project, ProjectError> {
         let start = std::fs::canonicalize(start)
             .map_err(|source| ProjectError::Io { path: start.to_path_buf(), source })?;
+        // `exists`, not `is_file`: a letterpress.toml that is a named pipe or
+        // a folder is found, and reading it then says what it is.
         let root = start
             .ancestors()
-            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            .find(|dir| dir.join(CONFIG_FILE).exists())
             .ok_or_else(|| ProjectError::NotFound(start.clone()))?
             .to_path_buf();
         Project::with_root(root)
@@ -77,7 +79,7 @@ impl Project {
     pub fn at(dir: &Path) -> Result<Project, ProjectError> {
         let root = std::fs::canonicalize(dir)
             .map_err(|source| ProjectError::Io { path: dir.to_path_buf(), source })?;
-        if !root.join(CONFIG_FILE).is_file() {
+        if !root.join(CONFIG_FILE).exists() {
             return Err(ProjectError::NotFound(root));
         }
         Project::with_root(root)

@@ -25,6 +25,9 @@ impl<'a> Document<'a> {
         letter: &PreparedLetter,
     ) -> Result<Self, LetterError> {
         let pages = world.layout().map_err(|err| renderer.locate(letter, err))?;
+        if let Some(err) = world.text_off_page(&pages) {
+            return Err(renderer.locate(letter, err));
+        }
         Ok(Document {
             world,
             pages,

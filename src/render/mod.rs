@@ -16,6 +16,7 @@ mod english;
 mod guard;
 mod locate;
 mod recent;
+mod signatures;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -83,7 +84,10 @@ pub enum SetupError {
     #[error("{0}")]
     Templates(#[from] TemplateError),
     /// A signature image in `letterpress.toml` is not usable.
-    #[error("signature image for {name} in letterpress.toml: {reason}")]
+    #[error(
+        "signature image for {} in letterpress.toml: {reason}",
+        crate::diagnostic::quoted(.name)
+    )]
     Signature {
         /// The signatory.
         name: String,
@@ -215,7 +219,7 @@ impl Renderer {
             Ok(None) => Fonts::Embedded(Typesetter::shared()),
             Err(source) => return Err(SetupError::Fonts { dir, source }),
         };
-        check_signatures(&project)?;
+        signatures::check(&project)?;
         let english = english::english_for(&project)?;
         let standards = crate::typeset::pdf_standards(&[])?;
         let fallback = |name: &str| crate::project::builtin::template(name).map(|f| f.contents);
@@ -574,32 +578,6 @@ impl Renderer {
 /// What [`crate::finding::check`] found: the finding, if it could be read,
 /// and every problem.
 type Found = (Option<Finding>, FileProblems);
-
-/// Checks that every configured signature image is an image file inside the
-/// project, so a missing one is reported before any letter is rendered.
-fn check_signatures(project: &Project) -> Result<(), SetupError> {
-    for (name, path) in &project.config.signatures {
-        let fail = |reason: String| SetupError::Signature { name: name.clone(), reason };
-        let relative = Path::new(path);
-        if relative.is_absolute()
-            || relative.components().any(|c| c == std::path::Component::ParentDir)
-        {
-            return Err(fail(format!(
-                "`{path}` must be a path inside the project, like signatures/name.png"
-            )));
-        }
-        let is_image = relative.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            ["png", "jpg", "jpeg", "svg"].contains(&e.to_ascii_lowercase().as_str())
-        });
-        if !is_image {
-            return Err(fail(format!("`{path}` is not a PNG, JPEG or SVG file")));
-        }
-        if !project.root.join(relative).is_file() {
-            return Err(fail(format!("`{path}` does not exist in {}", project.root.display())));
-        }
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests;

@@ -34,6 +34,14 @@ pub enum Kind {
     Asset,
     /// A project's word list.
     WordList,
+    /// A tracker workbook (or one of its CSV files) named to `import`,
+    /// wherever it is.
+    Tracker,
+    /// A record letterpress keeps in an output folder (who wrote each PDF,
+    /// the batch manifest): its own file, so never a link.
+    Record,
+    /// A PDF letterpress wrote before, read back to compare; never a link.
+    OldPdf,
 }
 
 impl Kind {
@@ -45,7 +53,16 @@ impl Kind {
             Kind::Template => 256 << 10,
             Kind::Asset => 32 << 20,
             Kind::WordList => 1 << 20,
+            Kind::Tracker | Kind::Record => 64 << 20,
+            Kind::OldPdf => 256 << 20,
         }
+    }
+
+    /// Whether a link in the file's own name is followed: the output
+    /// folder's files are letterpress's own, so a link there can only have
+    /// been put to make it read (or later write) something else.
+    const fn follows_links(self) -> bool {
+        !matches!(self, Kind::Record | Kind::OldPdf)
     }
 
     fn noun(self) -> &'static str {
@@ -55,6 +72,9 @@ impl Kind {
             Kind::Template => "a template",
             Kind::Asset => "an image or font",
             Kind::WordList => "a word list",
+            Kind::Tracker => "a tracker",
+            Kind::Record => "a record in an output folder",
+            Kind::OldPdf => "a PDF already written",
         }
     }
 }
@@ -155,26 +175,13 @@ impl Sandbox {
     pub fn read(&self, path: &Path, kind: Kind) -> Result<Vec<u8>, ReadError> {
         let shown = || display_path(path);
         let io = |source| ReadError::Io { path: shown(), source };
-        let file = open_without_blocking(path).map_err(io)?;
-        let opened = file.metadata().map_err(io)?;
-        if !opened.is_file() {
-            return Err(ReadError::NotAFile { path: shown(), what: what_it_is(&opened) });
-        }
+        let (file, opened) = open_regular(path, kind)?;
         let real = std::fs::canonicalize(path).map_err(io)?;
         let outside = || ReadError::Outside { path: shown(), root: self.root.clone() };
-        if !real.starts_with(&self.root) || !same_file(&opened, &real) {
+        if !real.starts_with(&self.root) || !same_file(&opened, &self.root, &real) {
             return Err(outside());
         }
-        let limit = kind.limit();
-        if opened.len() > limit {
-            return Err(ReadError::TooLarge { path: shown(), kind, size: opened.len() });
-        }
-        let mut bytes = Vec::with_capacity(opened.len() as usize);
-        file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
-        if bytes.len() as u64 > limit {
-            return Err(ReadError::TooLarge { path: shown(), kind, size: limit + 1 });
-        }
-        Ok(bytes)
+        read_capped(file, &opened, path, kind)
     }
 
     /// The text of the file at `path`, read as [`Sandbox::read`] does; a
@@ -197,27 +204,166 @@ impl Sandbox {
     }
 }
 
+/// The bytes of the regular file at `path`, wherever it is (a tracker the
+/// user named, a record in an output folder), no larger than `kind`
+/// allows: a named pipe or a device is refused at once, never read, and
+/// for letterpress's own files a link is refused too.
+pub fn read_file(path: &Path, kind: Kind) -> Result<Vec<u8>, ReadError> {
+    let (file, opened) = open_regular(path, kind)?;
+    read_capped(file, &opened, path, kind)
+}
+
+/// Opens `path` without blocking and checks, on the handle, that it is a
+/// regular file.
+fn open_regular(path: &Path, kind: Kind) -> Result<(File, std::fs::Metadata), ReadError> {
+    let shown = || display_path(path);
+    let io = |source| ReadError::Io { path: shown(), source };
+    let file = open_without_blocking(path, kind).map_err(|err| {
+        if is_a_link_refused(&err) {
+            ReadError::NotAFile { path: shown(), what: "a link" }
+        } else {
+            io(err)
+        }
+    })?;
+    let opened = file.metadata().map_err(io)?;
+    if !opened.is_file() {
+        return Err(ReadError::NotAFile { path: shown(), what: what_it_is(&opened) });
+    }
+    Ok((file, opened))
+}
+
+/// Reads an opened file, stopping past `kind`'s limit (a file growing
+/// while it is read cannot exhaust memory).
+fn read_capped(
+    file: File,
+    opened: &std::fs::Metadata,
+    path: &Path,
+    kind: Kind,
+) -> Result<Vec<u8>, ReadError> {
+    let limit = kind.limit();
+    if opened.len() > limit {
+        return Err(ReadError::TooLarge { path: display_path(path), kind, size: opened.len() });
+    }
+    let mut bytes = Vec::with_capacity(opened.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| ReadError::Io { path: display_path(path), source })?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { path: display_path(path), kind, size: limit + 1 });
+    }
+    Ok(bytes)
+}
+
 #[cfg(unix)]
-fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+fn open_without_blocking(path: &Path, kind: Kind) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     // A named pipe would block `open` until something writes to it; a
     // terminal device must not become the process's controlling terminal.
-    OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path)
+    let links = if kind.follows_links() { 0 } else { libc::O_NOFOLLOW };
+    OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | links).open(path)
 }
 
 #[cfg(not(unix))]
-fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+fn open_without_blocking(path: &Path, _kind: Kind) -> std::io::Result<File> {
     OpenOptions::new().read(true).open(path)
 }
 
+/// Whether `open` failed because the name is a link and links were refused.
+fn is_a_link_refused(err: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    return err.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    return false;
+}
+
+/// Whether the file at `real` (canonical, below `root`) is the `opened`
+/// one, found without following any link: each folder below `root` is
+/// opened with `O_NOFOLLOW` from the one before, and the last name is
+/// looked at without following it. Asking the path again by name
+/// (`fs::metadata`) would follow a link swapped in since `canonicalize`,
+/// and then an outside file opened through that link would match itself.
 #[cfg(unix)]
-fn same_file(opened: &std::fs::Metadata, real: &Path) -> bool {
+fn same_file(opened: &std::fs::Metadata, root: &Path, real: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(real).is_ok_and(|m| (m.dev(), m.ino()) == (opened.dev(), opened.ino()))
+    let Ok(below) = real.strip_prefix(root) else { return false };
+    let Ok(mut folder) = open_folder(None, root) else { return false };
+    let mut names = below.components().peekable();
+    while let Some(name) = names.next() {
+        let std::path::Component::Normal(name) = name else { return false };
+        if names.peek().is_some() {
+            match open_folder(Some(&folder), Path::new(name)) {
+                Ok(next) => folder = next,
+                Err(_) => return false,
+            }
+        } else {
+            return status_without_following(&folder, name)
+                .is_ok_and(|(dev, ino)| (dev, ino) == (opened.dev(), opened.ino()));
+        }
+    }
+    false
+}
+
+#[cfg(unix)]
+fn c_name(name: &std::ffi::OsStr) -> std::io::Result<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::CString::new(name.as_bytes()).map_err(std::io::Error::other)
+}
+
+/// Opens the folder `name` (inside `parent` when given) without following
+/// a link in its last component.
+#[cfg(unix)]
+fn open_folder(
+    parent: Option<&std::os::fd::OwnedFd>,
+    name: &Path,
+) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    #[cfg(target_os = "linux")]
+    const ONLY_A_HANDLE: libc::c_int = libc::O_PATH;
+    #[cfg(not(target_os = "linux"))]
+    const ONLY_A_HANDLE: libc::c_int = libc::O_RDONLY;
+    let name = c_name(name.as_os_str())?;
+    let at = parent.map_or(libc::AT_FDCWD, AsRawFd::as_raw_fd);
+    let flags = ONLY_A_HANDLE | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    // SAFETY: `name` is a NUL-terminated string alive for the call; `at`
+    // is an open folder or AT_FDCWD.
+    let fd = unsafe { libc::openat(at, name.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened and is owned by nothing else.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// Device and inode of `name` in `folder`, not following a link.
+#[cfg(unix)]
+fn status_without_following(
+    folder: &std::os::fd::OwnedFd,
+    name: &std::ffi::OsStr,
+) -> std::io::Result<(u64, u64)> {
+    use std::os::fd::AsRawFd;
+    let name = c_name(name)?;
+    let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `name` is NUL-terminated, `stat` is large enough and only
+    // read after the call succeeded.
+    let done = unsafe {
+        libc::fstatat(
+            folder.as_raw_fd(),
+            name.as_ptr(),
+            stat.as_mut_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    if done != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fstatat succeeded, so it filled `stat`.
+    let stat = unsafe { stat.assume_init() };
+    #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+    Ok((stat.st_dev as u64, stat.st_ino as u64))
 }
 
 #[cfg(not(unix))]
-fn same_file(_opened: &std::fs::Metadata, _real: &Path) -> bool {
+fn same_file(_opened: &std::fs::Metadata, _root: &Path, _real: &Path) -> bool {
     true
 }
 

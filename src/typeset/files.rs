@@ -177,8 +177,16 @@ fn load_project_file(
     path: &Path,
     name: &str,
 ) -> FileResult<Bytes> {
-    match files.read(path, Kind::Asset) {
-        Ok(bytes) => Ok(Bytes::new(bytes)),
+    // The layout is typst code, held to a template's size; the rest are
+    // images and fonts.
+    let kind = if name.ends_with(".typ") { Kind::Template } else { Kind::Asset };
+    match files.read(path, kind) {
+        Ok(bytes) => match super::pixels::too_many(&bytes) {
+            Some(why) => Err(FileError::Other(Some(
+                format!("{} {why}", crate::diagnostic::display_path(path).display()).into(),
+            ))),
+            None => Ok(Bytes::new(bytes)),
+        },
         Err(err) if err.is_not_found() => {
             fallback(name).map(Bytes::from_string).ok_or_else(|| FileError::NotFound(path.into()))
         }

@@ -28,6 +28,8 @@ use crate::sandbox::{Kind, ReadError, Sandbox};
 
 mod files;
 mod fonts;
+mod overflow;
+pub mod pixels;
 mod png;
 
 use files::ProjectFiles;
@@ -248,6 +250,18 @@ impl<'a> LetterWorld<'a> {
             })
             .collect();
         if missing.is_empty() { Ok(document) } else { Err(self.error(&missing, &[])) }
+    }
+
+    /// An error at the first text in `document` that runs off its page (a
+    /// letter's check after layout; typst itself says nothing).
+    pub fn text_off_page(&self, document: &PagedDocument) -> Option<TypstError> {
+        let span = overflow::overflowing_text(document)?;
+        let off_page = SourceDiagnostic::error(
+            span,
+            "this text runs off the right edge of the page: it has no space or hyphen to break the line at",
+        )
+        .with_hint("break it with spaces (a long web address can go on a line of its own)");
+        Some(self.error(&[off_page], &[]))
     }
 
     /// Exports laid-out pages as PDF.

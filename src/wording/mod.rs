@@ -48,6 +48,7 @@ use crate::model::{Config, Finding, Language, LetterKind, MarkdownOptions, Summa
 use crate::sandbox::{Kind, Sandbox};
 use prose::ConvertedProse;
 
+mod capped;
 pub mod escape;
 mod filters;
 mod frame;
@@ -105,7 +106,11 @@ pub enum TemplateError {
         new: String,
     },
     /// The finding names a template that does not exist.
-    #[error("unknown template `{name}`; available: {}", .available.join(", "))]
+    #[error(
+        "unknown template `{}`; available: {}",
+        crate::diagnostic::quoted(.name),
+        .available.join(", ")
+    )]
     Unknown {
         /// The name asked for.
         name: String,
@@ -114,9 +119,10 @@ pub enum TemplateError {
     },
     /// The template exists, but not in the letter's language.
     #[error(
-        "template `{name}` has no {} version; add templates/{name}.{}{TEMPLATE_SUFFIX}",
+        "template `{shown}` has no {} version; add templates/{shown}.{}{TEMPLATE_SUFFIX}",
         .language.name(),
-        .language.code()
+        .language.code(),
+        shown = crate::diagnostic::quoted(.name)
     )]
     NoTranslation {
         /// The template's name.
@@ -353,7 +359,8 @@ impl Templates {
         let keywords = (1..=parsed.keywords)
             .map(|i| meta(&format!("keywords {i}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let (wording, slots) = filters::with_prose_slots(|| self.tera.render(&file, &context));
+        let (wording, slots) =
+            filters::with_prose_slots(|| capped::render(&self.tera, &file, &context));
         let wording = wording.map_err(tera_error)?;
         let slots: Vec<&str> = slots.iter().map(|v| v.as_str().unwrap_or_default()).collect();
         let body = markdown::wording_to_typst(&wording, &slots, self.options);

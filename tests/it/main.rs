@@ -10,6 +10,7 @@ mod batch;
 mod commonmark;
 mod gate;
 mod hardening;
+mod hostile;
 mod import;
 mod injection;
 mod letter_end;
