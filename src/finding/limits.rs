@@ -9,18 +9,9 @@ use crate::model::Finding;
 
 use super::spans::{Key, SpanIndex, field_name};
 
-/// The most areas for improvement a letter may have.
-pub const MAX_AREAS: usize = 50;
-
-/// The most entries a list (address lines, assessed, met, cc, enclosures)
-/// may have.
-pub const MAX_ENTRIES: usize = 100;
-
-/// The longest a prose field may be, in bytes: some ten printed pages.
-pub const MAX_PROSE: usize = 32 << 10;
-
-/// The longest any other text field may be, in bytes.
-pub const MAX_LINE: usize = 1 << 10;
+/// Moved to the description of a letter's fields; re-exported for the
+/// checks here and the library's users.
+pub use crate::model::fields::{MAX_AREAS, MAX_ENTRIES, MAX_LINE, MAX_PROSE};
 
 /// Every field over its limit, as errors naming the limit and the value.
 pub(super) fn problems(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem> {

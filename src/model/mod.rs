@@ -7,6 +7,7 @@
 
 mod config;
 mod date;
+pub mod fields;
 mod file_name;
 mod kind;
 mod language;
