@@ -1,10 +1,10 @@
 //! Reading a finding file: TOML syntax, then each section on its own, so
 //! every mistake is reported in one pass rather than only the first.
 
-use std::fmt;
 use std::path::Path;
 
 use crate::diagnostic::{FileProblems, Problem, Severity};
+use crate::model::fields::struct_fields;
 use crate::model::{
     Area, Date, Finding, Inspection, Judgement, Language, LetterKind, Recipient, Section,
     Signatory, Status, Visit,
@@ -351,52 +351,6 @@ fn read_sections(
         areas: areas?,
     };
     Some((finding, kind))
-}
-
-/// The field names of the struct `T`, as its derived `Deserialize` asks
-/// for them: a deserializer that only records what `deserialize_struct` is
-/// given. Empty for a type that is not a struct.
-fn struct_fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
-    use serde::de::Visitor;
-    /// The deserializer's only error; it carries nothing, so asking for
-    /// the fields allocates nothing (this runs for every table read).
-    #[derive(Debug)]
-    struct Stop;
-    impl fmt::Display for Stop {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("only the field names were asked for")
-        }
-    }
-    impl std::error::Error for Stop {}
-    impl serde::de::Error for Stop {
-        fn custom<M: fmt::Display>(_: M) -> Self {
-            Stop
-        }
-    }
-    struct Fields<'a>(&'a mut &'static [&'static str]);
-    impl<'de> serde::Deserializer<'de> for Fields<'_> {
-        type Error = Stop;
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Stop> {
-            *self.0 = fields;
-            Err(Stop)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
-            identifier ignored_any
-        }
-    }
-    let mut fields: &'static [&'static str] = &[];
-    let _ = T::deserialize(Fields(&mut fields));
-    fields
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub(super) struct Letter {
     pub source: String,
     /// The finding file's TOML.
     pub body: String,
+    /// The template it names, if not the project's default: the schema
+    /// its first line points at.
+    pub template: Option<String>,
 }
 
 /// How a column's cells are read, and where their value goes in the
@@ -402,7 +405,11 @@ pub(super) fn letters(
             rows_of(its_areas.iter().map(|a| a.row).collect())
         );
         problems.extend(checked(&toml, &letter, &path, check));
-        built.push(Letter { path, source, body: toml.text });
+        let template = fields.iter().find_map(|(table, field)| match (table, &field.item) {
+            (None, Item::Line(name)) if field.key == "template" => Some(name.clone()),
+            _ => None,
+        });
+        built.push(Letter { path, source, body: toml.text, template });
     }
     (built, problems)
 }

@@ -11,6 +11,7 @@ pub mod fields;
 mod file_name;
 mod kind;
 mod language;
+pub mod schema;
 mod summary;
 
 use std::fmt;
