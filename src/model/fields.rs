@@ -20,6 +20,79 @@ pub const MAX_PROSE: usize = 32 << 10;
 /// action may be four times this).
 pub const MAX_LINE: usize = 1 << 10;
 
+/// Every key of a finding file, for code that names one field (a check
+/// across fields, a label): the one place each is spelt.
+pub mod key {
+    /// The `[recipient]` table.
+    pub const RECIPIENT: &str = "recipient";
+    /// The `[inspection]` table.
+    pub const INSPECTION: &str = "inspection";
+    /// The `[visit]` table.
+    pub const VISIT: &str = "visit";
+    /// The `[signatory]` table.
+    pub const SIGNATORY: &str = "signatory";
+    /// The `[area]` table.
+    pub const AREA: &str = "area";
+    /// `date`.
+    pub const DATE: &str = "date";
+    /// `status`.
+    pub const STATUS: &str = "status";
+    /// `template`.
+    pub const TEMPLATE: &str = "template";
+    /// `language`.
+    pub const LANGUAGE: &str = "language";
+    /// `translation`.
+    pub const TRANSLATION: &str = "translation";
+    /// `reference`.
+    pub const REFERENCE: &str = "reference";
+    /// `overall`.
+    pub const OVERALL: &str = "overall";
+    /// `enclosures`.
+    pub const ENCLOSURES: &str = "enclosures";
+    /// `cc`.
+    pub const CC: &str = "cc";
+    /// `name`.
+    pub const NAME: &str = "name";
+    /// `role`.
+    pub const ROLE: &str = "role";
+    /// `organisation`.
+    pub const ORGANISATION: &str = "organisation";
+    /// `address`.
+    pub const ADDRESS: &str = "address";
+    /// `salutation`.
+    pub const SALUTATION: &str = "salutation";
+    /// `provider`.
+    pub const PROVIDER: &str = "provider";
+    /// `service_area`.
+    pub const SERVICE_AREA: &str = "service_area";
+    /// `code`.
+    pub const CODE: &str = "code";
+    /// `week_commencing`.
+    pub const WEEK_COMMENCING: &str = "week_commencing";
+    /// `published`.
+    pub const PUBLISHED: &str = "published";
+    /// `from`.
+    pub const FROM: &str = "from";
+    /// `to`.
+    pub const TO: &str = "to";
+    /// `locations`.
+    pub const LOCATIONS: &str = "locations";
+    /// `assessed`.
+    pub const ASSESSED: &str = "assessed";
+    /// `met`.
+    pub const MET: &str = "met";
+    /// `timescale`.
+    pub const TIMESCALE: &str = "timescale";
+    /// `action`.
+    pub const ACTION: &str = "action";
+    /// `reported`.
+    pub const REPORTED: &str = "reported";
+    /// `judgement`.
+    pub const JUDGEMENT: &str = "judgement";
+    /// `progress`.
+    pub const PROGRESS: &str = "progress";
+}
+
 /// Where a field is written: at the top of the file or in a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
@@ -46,11 +119,11 @@ impl Table {
     pub const fn key(self) -> &'static str {
         match self {
             Table::Top => "",
-            Table::Recipient => "recipient",
-            Table::Inspection => "inspection",
-            Table::Visit => "visit",
-            Table::Signatory => "signatory",
-            Table::Area => "area",
+            Table::Recipient => key::RECIPIENT,
+            Table::Inspection => key::INSPECTION,
+            Table::Visit => key::VISIT,
+            Table::Signatory => key::SIGNATORY,
+            Table::Area => key::AREA,
         }
     }
 
@@ -239,14 +312,14 @@ pub const FIELDS: &[Field] = &[
         help: "The date printed on the letter, like 2026-11-27 (no quotes); also the PDF's date.",
         scaffold: Some("2026-01-01"),
         column: Some("date"),
-        ..field(T::Top, "date", S::Date)
+        ..field(T::Top, key::DATE, S::Date)
     },
     Field {
         need: Need::Optional,
         help: "draft (watermarked, not signed, TODOs allowed) or final (ready to sign and send).",
         scaffold: Some("\"draft\""),
         column: Some("status"),
-        ..field(T::Top, "status", S::Status)
+        ..field(T::Top, key::STATUS, S::Status)
     },
     Field {
         need: Need::Optional,
@@ -254,18 +327,18 @@ pub const FIELDS: &[Field] = &[
         help: "The wording template, templates/<name>.md.tera; the project's default if left out.",
         column: Some("template"),
         get: |f, _| f.template.as_deref().map(Value::Text),
-        ..field(T::Top, "template", S::Line)
+        ..field(T::Top, key::TEMPLATE, S::Line)
     },
     Field {
         need: Need::Optional,
         help: "The letter's language: en (English, the default) or cy (Welsh).",
         column: Some("language"),
-        ..field(T::Top, "language", S::Language)
+        ..field(T::Top, key::LANGUAGE, S::Language)
     },
     Field {
         need: Need::Optional,
         help: "The same letter in the other language: its finding file, relative to this one.",
-        ..field(T::Top, "translation", S::Line)
+        ..field(T::Top, key::TRANSLATION, S::Line)
     },
     Field {
         need: Need::Optional,
@@ -273,14 +346,14 @@ pub const FIELDS: &[Field] = &[
         help: "The inspectorate's reference, printed under the date and in the PDF.",
         column: Some("reference"),
         get: |f, _| f.reference.as_deref().map(Value::Text),
-        ..field(T::Top, "reference", S::Line)
+        ..field(T::Top, key::REFERENCE, S::Line)
     },
     Field {
         need: Need::Kind(Section::Overall),
         help: "The judgement of progress over all areas: outstanding, good, satisfactory or inadequate.",
         scaffold: Some("\"TODO\""),
         column: Some("overall"),
-        ..field(T::Top, "overall", S::Judgement)
+        ..field(T::Top, key::OVERALL, S::Judgement)
     },
     Field {
         need: Need::Optional,
@@ -289,7 +362,7 @@ pub const FIELDS: &[Field] = &[
         help: "What is enclosed with the letter, one entry each.",
         column: Some("enclosures"),
         get: |f, _| Some(Value::List(&f.enclosures)),
-        ..field(T::Top, "enclosures", S::List)
+        ..field(T::Top, key::ENCLOSURES, S::List)
     },
     Field {
         need: Need::Optional,
@@ -300,7 +373,7 @@ pub const FIELDS: &[Field] = &[
         scaffold: Some("[\"TODO name, organisation\"]"),
         column: Some("cc"),
         get: |f, _| Some(Value::List(&f.cc)),
-        ..field(T::Top, "cc", S::List)
+        ..field(T::Top, key::CC, S::List)
     },
     Field {
         filled: true,
@@ -309,7 +382,7 @@ pub const FIELDS: &[Field] = &[
         help: "The addressee's full name, like \"Anthony Douglas\".",
         column: Some("recipient name"),
         get: |f, _| Some(Value::Text(&f.recipient.name)),
-        ..field(T::Recipient, "name", S::Line)
+        ..field(T::Recipient, key::NAME, S::Line)
     },
     Field {
         filled: true,
@@ -318,7 +391,7 @@ pub const FIELDS: &[Field] = &[
         help: "The addressee's job title, like \"Chief Executive\".",
         column: Some("recipient role"),
         get: |f, _| Some(Value::Text(&f.recipient.role)),
-        ..field(T::Recipient, "role", S::Line)
+        ..field(T::Recipient, key::ROLE, S::Line)
     },
     Field {
         filled: true,
@@ -327,7 +400,7 @@ pub const FIELDS: &[Field] = &[
         help: "The addressee's organisation, like \"Cafcass\".",
         column: Some("recipient organisation"),
         get: |f, _| Some(Value::Text(&f.recipient.organisation)),
-        ..field(T::Recipient, "organisation", S::Line)
+        ..field(T::Recipient, key::ORGANISATION, S::Line)
     },
     Field {
         filled: true,
@@ -337,7 +410,7 @@ pub const FIELDS: &[Field] = &[
         // The tracker spreads it over "address line 1" … "address line 7" and "postcode".
         column: Some("address line 1"),
         get: |f, _| Some(Value::List(&f.recipient.address)),
-        ..field(T::Recipient, "address", S::List)
+        ..field(T::Recipient, key::ADDRESS, S::List)
     },
     Field {
         filled: true,
@@ -346,7 +419,7 @@ pub const FIELDS: &[Field] = &[
         help: "The greeting line, like \"Dear Mr Douglas\".",
         column: Some("salutation"),
         get: |f, _| Some(Value::Text(&f.recipient.salutation)),
-        ..field(T::Recipient, "salutation", S::Line)
+        ..field(T::Recipient, key::SALUTATION, S::Line)
     },
     Field {
         filled: true,
@@ -355,7 +428,7 @@ pub const FIELDS: &[Field] = &[
         help: "The inspected provider, like \"Cafcass\".",
         column: Some("provider"),
         get: |f, _| f.inspection.as_ref().map(|i| Value::Text(&i.provider)),
-        ..field(T::Inspection, "provider", S::Line)
+        ..field(T::Inspection, key::PROVIDER, S::Line)
     },
     Field {
         filled: true,
@@ -364,7 +437,7 @@ pub const FIELDS: &[Field] = &[
         help: "The service area inspected, like \"Greater London service area\".",
         column: Some("service area"),
         get: |f, _| f.inspection.as_ref().map(|i| Value::Text(&i.service_area)),
-        ..field(T::Inspection, "service_area", S::Line)
+        ..field(T::Inspection, key::SERVICE_AREA, S::Line)
     },
     Field {
         need: Need::Optional,
@@ -373,27 +446,27 @@ pub const FIELDS: &[Field] = &[
         help: "The service area's code, like \"S3\".",
         column: Some("code"),
         get: |f, _| f.inspection.as_ref().and_then(|i| i.code.as_deref()).map(Value::Text),
-        ..field(T::Inspection, "code", S::Line)
+        ..field(T::Inspection, key::CODE, S::Line)
     },
     Field {
         help: "The Monday of the inspection week, like 2026-06-01 (no quotes).",
         column: Some("week commencing"),
-        ..field(T::Inspection, "week_commencing", S::Date)
+        ..field(T::Inspection, key::WEEK_COMMENCING, S::Date)
     },
     Field {
         help: "The month the inspection report was published, like \"2026-07\".",
         column: Some("published"),
-        ..field(T::Inspection, "published", S::Month)
+        ..field(T::Inspection, key::PUBLISHED, S::Month)
     },
     Field {
         help: "The first day of the visit, like 2026-11-23 (no quotes).",
         column: Some("visit from"),
-        ..field(T::Visit, "from", S::Date)
+        ..field(T::Visit, key::FROM, S::Date)
     },
     Field {
         help: "The last day of the visit (the same as from for a one-day visit).",
         column: Some("visit to"),
-        ..field(T::Visit, "to", S::Date)
+        ..field(T::Visit, key::TO, S::Date)
     },
     Field {
         filled: true,
@@ -402,7 +475,7 @@ pub const FIELDS: &[Field] = &[
         help: "Where inspectors went, completing \"at …\".",
         column: Some("locations"),
         get: |f, _| f.visit.as_ref().map(|v| Value::Text(&v.locations)),
-        ..field(T::Visit, "locations", S::Line)
+        ..field(T::Visit, key::LOCATIONS, S::Line)
     },
     Field {
         distinct: true,
@@ -411,7 +484,7 @@ pub const FIELDS: &[Field] = &[
         help: "What inspectors assessed, one entry each (a bullet in the letter).",
         column: Some("assessed"),
         get: |f, _| f.visit.as_ref().map(|v| Value::List(&v.assessed)),
-        ..field(T::Visit, "assessed", S::List)
+        ..field(T::Visit, key::ASSESSED, S::List)
     },
     Field {
         distinct: true,
@@ -420,7 +493,7 @@ pub const FIELDS: &[Field] = &[
         help: "Whom inspectors met, one entry each (a bullet in the letter).",
         column: Some("met"),
         get: |f, _| f.visit.as_ref().map(|v| Value::List(&v.met)),
-        ..field(T::Visit, "met", S::List)
+        ..field(T::Visit, key::MET, S::List)
     },
     Field {
         filled: true,
@@ -429,7 +502,7 @@ pub const FIELDS: &[Field] = &[
         help: "The inspector's full name.",
         column: Some("signatory name"),
         get: |f, _| Some(Value::Text(&f.signatory.name)),
-        ..field(T::Signatory, "name", S::Line)
+        ..field(T::Signatory, key::NAME, S::Line)
     },
     Field {
         filled: true,
@@ -438,13 +511,13 @@ pub const FIELDS: &[Field] = &[
         help: "The title under the name, like \"His Majesty's Inspector\".",
         column: Some("signatory role"),
         get: |f, _| Some(Value::Text(&f.signatory.role)),
-        ..field(T::Signatory, "role", S::Line)
+        ..field(T::Signatory, key::ROLE, S::Line)
     },
     Field {
         help: "When the action was due: \"immediately\", or \"within 3 months\" or \"within 6 weeks\" with the right number.",
         scaffold: Some("\"TODO\""),
         column: Some("timescale"),
-        ..field(T::Area, "timescale", S::Timescale)
+        ..field(T::Area, key::TIMESCALE, S::Timescale)
     },
     Field {
         filled: true,
@@ -453,7 +526,7 @@ pub const FIELDS: &[Field] = &[
         help: "The action, completing \"ensure that …\" (a final full stop is optional).",
         column: Some("action"),
         get: |f, i| f.areas.get(i).map(|a| Value::Text(&a.action)),
-        ..field(T::Area, "action", S::Line)
+        ..field(T::Area, key::ACTION, S::Line)
     },
     Field {
         filled: true,
@@ -462,13 +535,13 @@ pub const FIELDS: &[Field] = &[
         help: "What the inspection reported (Markdown), completing \"The inspection … reported that\".",
         column: Some("reported"),
         get: |f, i| f.areas.get(i).map(|a| Value::Text(&a.reported)),
-        ..field(T::Area, "reported", S::Prose)
+        ..field(T::Area, key::REPORTED, S::Prose)
     },
     Field {
         help: "The progress judgement: outstanding, good, satisfactory or inadequate.",
         scaffold: Some("\"TODO\""),
         column: Some("judgement"),
-        ..field(T::Area, "judgement", S::Judgement)
+        ..field(T::Area, key::JUDGEMENT, S::Judgement)
     },
     Field {
         filled: true,
@@ -477,7 +550,7 @@ pub const FIELDS: &[Field] = &[
         help: "The evidence for the judgement (Markdown).",
         column: Some("progress"),
         get: |f, i| f.areas.get(i).map(|a| Value::Text(&a.progress)),
-        ..field(T::Area, "progress", S::Prose)
+        ..field(T::Area, key::PROGRESS, S::Prose)
     },
 ];
 
