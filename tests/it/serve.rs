@@ -191,10 +191,8 @@ fn the_preview_shows_pages_updates_and_errors() {
 
     // A save sends the new state to open pages.
     let original = std::fs::read_to_string(&finding).unwrap();
-    let saved = Instant::now();
     std::fs::write(&finding, original.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
     let second = events.next_change(&first, Duration::from_secs(10));
-    assert!(saved.elapsed() < Duration::from_secs(10));
     assert_eq!(second["error"], Value::Null, "{second}");
     // Only the page that changed gets a new image.
     assert_eq!(second["pages"][0], second["render"], "{second}");
@@ -237,12 +235,10 @@ fn in_browser(browser: &mut Browser, port: u16, finding: &Path, original: &str) 
     );
     assert!(before[1].as_f64().unwrap() > 0.0, "the page cannot scroll: {before}");
 
-    let saved = Instant::now();
     std::fs::write(finding, original.replace("Dear Mr Douglas", "Dear Ms Douglas")).unwrap();
     let swapped =
         format!("{PAGES_SHOWN} && document.getElementById('page-1').src !== {}", before[0]);
     browser.wait_until("the new page image", &swapped, Duration::from_secs(10));
-    assert!(saved.elapsed() < Duration::from_secs(10), "updated after {:?}", saved.elapsed());
     let after = browser.eval("[window.__marker, window.scrollY]");
     assert_eq!(after, json!([1, before[1]]), "the page reloaded or lost its place");
 
@@ -606,14 +602,15 @@ fn connections_are_capped_and_the_preview_keeps_answering() {
     // Idle connections that never send a request.
     let idle: Vec<TcpStream> =
         (0..200).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
-    std::thread::sleep(Duration::from_millis(500));
+    let request = format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
+    let (head, _) = raw(port, &request);
+    assert!(head.starts_with("HTTP/1.1 503"), "past the cap: {head}");
+    // Connections are accepted in order: the answer above came after the
+    // server took each idle one, so their threads are counted now.
     if let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", server._process.0.id())) {
         let threads = tasks.count();
         assert!(threads < 100, "{threads} threads for 200 idle connections");
     }
-    let request = format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
-    let (head, _) = raw(port, &request);
-    assert!(head.starts_with("HTTP/1.1 503"), "past the cap: {head}");
     drop(idle);
     let started = Instant::now();
     loop {
