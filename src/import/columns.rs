@@ -7,8 +7,11 @@
 //! may be left out, and a column nobody asked for is a warning with a
 //! "did you mean", never silently dropped.
 
+use std::sync::LazyLock;
+
 use super::sheet::{Row, Sheet, cell_name};
 use super::{Located, Severity};
+use crate::model::fields::{self, FIELDS, Need, Table};
 
 /// The CSV files of a tracker folder, the `Letters` and `Areas` sheets.
 pub(super) const CSV_FILES: [&str; 2] = ["letters.csv", "areas.csv"];
@@ -22,61 +25,54 @@ pub(super) struct Column {
     pub required: bool,
 }
 
-const fn req(header: &'static str) -> Column {
-    Column { header, required: true }
-}
-
-const fn opt(header: &'static str) -> Column {
-    Column { header, required: false }
-}
-
-/// The `Letters` sheet: one row per letter.
-pub(super) const LETTERS: &[Column] = &[
-    req("letter id"),
-    req("date"),
-    opt("status"),
-    opt("template"),
-    opt("language"),
-    opt("reference"),
-    req("recipient name"),
-    req("recipient role"),
-    req("recipient organisation"),
-    req("address line 1"),
-    opt("address line 2"),
-    opt("address line 3"),
-    opt("address line 4"),
-    opt("address line 5"),
-    opt("address line 6"),
-    opt("address line 7"),
-    opt("postcode"),
-    req("salutation"),
-    req("provider"),
-    req("service area"),
-    opt("code"),
-    req("week commencing"),
-    req("published"),
-    req("visit from"),
-    req("visit to"),
-    req("locations"),
-    req("assessed"),
-    req("met"),
-    opt("cc"),
-    opt("enclosures"),
-    req("signatory name"),
-    req("signatory role"),
-    req("overall"),
+/// The address block's columns, in order: each filled one is a line of
+/// `recipient.address`, whose own column (`address line 1`) comes first.
+pub(super) const ADDRESS: [&str; 8] = [
+    "address line 1",
+    "address line 2",
+    "address line 3",
+    "address line 4",
+    "address line 5",
+    "address line 6",
+    "address line 7",
+    "postcode",
 ];
 
-/// The `Areas` sheet: one row per area for improvement.
-pub(super) const AREAS: &[Column] = &[
-    req("letter id"),
-    req("area"),
-    req("timescale"),
-    req("action"),
-    req("judgement"),
-    req("reported"),
-    req("progress"),
-];
+/// The column naming the letter a row belongs to, in both sheets.
+pub(super) const LETTER_ID: &str = "letter id";
+
+/// The `Areas` column numbering a letter's areas.
+pub(super) const AREA: &str = "area";
+
+/// The `Letters` sheet: one row per letter, a column per field of the
+/// finding file outside its areas (`model::fields`), in the file's order;
+/// required where every letter needs the field.
+pub(super) static LETTERS: LazyLock<Vec<Column>> = LazyLock::new(|| {
+    let mut columns = vec![Column { header: LETTER_ID, required: true }];
+    for field in FIELDS.iter().filter(|f| f.table != Table::Area) {
+        let Some(header) = field.column else { continue };
+        let required = field.need != Need::Optional;
+        if header == ADDRESS[0] {
+            columns.push(Column { header, required });
+            columns.extend(ADDRESS[1..].iter().map(|&header| Column { header, required: false }));
+        } else {
+            columns.push(Column { header, required });
+        }
+    }
+    columns
+});
+
+/// The `Areas` sheet: one row per area for improvement, a column per field
+/// of an `[[area]]`.
+pub(super) static AREAS: LazyLock<Vec<Column>> = LazyLock::new(|| {
+    let mut columns =
+        vec![Column { header: LETTER_ID, required: true }, Column { header: AREA, required: true }];
+    columns
+        .extend(fields::of(Table::Area).filter_map(|f| {
+            Some(Column { header: f.column?, required: f.need != Need::Optional })
+        }));
+    columns
+});
 
 /// A header as compared: lowercase, without spaces, `_` and `-`.
 pub(super) fn normalise(header: &str) -> String {

@@ -529,6 +529,12 @@ pub const FIELDS: &[Field] = &[
         ..field(T::Area, key::ACTION, S::Line)
     },
     Field {
+        help: "The progress judgement: outstanding, good, satisfactory or inadequate.",
+        scaffold: Some("\"TODO\""),
+        column: Some("judgement"),
+        ..field(T::Area, key::JUDGEMENT, S::Judgement)
+    },
+    Field {
         filled: true,
         limit: L::Bytes(MAX_PROSE),
         words: W::Markdown,
@@ -536,12 +542,6 @@ pub const FIELDS: &[Field] = &[
         column: Some("reported"),
         get: |f, i| f.areas.get(i).map(|a| Value::Text(&a.reported)),
         ..field(T::Area, key::REPORTED, S::Prose)
-    },
-    Field {
-        help: "The progress judgement: outstanding, good, satisfactory or inadequate.",
-        scaffold: Some("\"TODO\""),
-        column: Some("judgement"),
-        ..field(T::Area, key::JUDGEMENT, S::Judgement)
     },
     Field {
         filled: true,
