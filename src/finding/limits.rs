@@ -7,8 +7,8 @@
 use crate::diagnostic::Problem;
 use crate::model::Finding;
 
-use super::spans::{Key, SpanIndex, field_name};
-use crate::model::fields::{FIELDS, Field, Limit, Table, Value};
+use super::spans::{Key, SpanIndex, field_name, path_of};
+use crate::model::fields::{Limit, Table, Value, values};
 use Key::{Field as F, Index as I};
 
 /// Moved to the description of a letter's fields; re-exported for the
@@ -35,62 +35,50 @@ pub(super) fn problems(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem>
             "split the findings into several letters",
         );
     }
-    for field in FIELDS {
-        let areas = finding.areas.len().min(MAX_AREAS);
-        for i in 0..if field.table == Table::Area { areas } else { 1 } {
-            let path = path_of(field, i);
-            match (field.limit, (field.get)(finding, i)) {
-                (Limit::Entries, Some(Value::List(list))) => {
-                    if list.len() > MAX_ENTRIES {
+    for (field, i, value) in values(finding).filter(|(_, i, _)| *i < MAX_AREAS) {
+        let path = path_of(field, i);
+        match (field.limit, value) {
+            (Limit::Entries, Value::List(list)) => {
+                if list.len() > MAX_ENTRIES {
+                    over(
+                        &mut problems,
+                        &path,
+                        format!(
+                            "this list has {} entries; at most {MAX_ENTRIES} are allowed",
+                            list.len()
+                        ),
+                        "shorten the list, or describe the group in one entry",
+                    );
+                }
+                for (i, entry) in list.iter().enumerate() {
+                    let mut at = path.clone();
+                    at.push(I(i));
+                    if entry.len() > MAX_LINE {
                         over(
                             &mut problems,
-                            &path,
-                            format!(
-                                "this list has {} entries; at most {MAX_ENTRIES} are allowed",
-                                list.len()
-                            ),
-                            "shorten the list, or describe the group in one entry",
+                            &at,
+                            too_long(entry.len(), MAX_LINE),
+                            "an entry is one line of the letter",
                         );
                     }
-                    for (i, entry) in list.iter().enumerate() {
-                        let mut at = path.clone();
-                        at.push(I(i));
-                        if entry.len() > MAX_LINE {
-                            over(
-                                &mut problems,
-                                &at,
-                                too_long(entry.len(), MAX_LINE),
-                                "an entry is one line of the letter",
-                            );
-                        }
-                        if i < MAX_ENTRIES {
-                            problems.extend(control_character(&at, entry, spans));
-                        }
+                    if i < MAX_ENTRIES {
+                        problems.extend(control_character(&at, entry, spans));
                     }
                 }
-                (Limit::Text, Some(Value::Text(text))) => {
-                    problems.extend(control_character(&path, text, spans));
-                }
-                (Limit::Bytes(limit), Some(Value::Text(text))) => {
-                    problems.extend(control_character(&path, text, spans));
-                    if text.len() > limit {
-                        over(&mut problems, &path, too_long(text.len(), limit), "shorten the text");
-                    }
-                }
-                _ => {}
             }
+            (Limit::Text, Value::Text(text)) => {
+                problems.extend(control_character(&path, text, spans));
+            }
+            (Limit::Bytes(limit), Value::Text(text)) => {
+                problems.extend(control_character(&path, text, spans));
+                if text.len() > limit {
+                    over(&mut problems, &path, too_long(text.len(), limit), "shorten the text");
+                }
+            }
+            _ => {}
         }
     }
     problems
-}
-
-/// Where field `field` is (of area `i`, for an area's field).
-fn path_of(field: &Field, i: usize) -> Vec<Key<'static>> {
-    match field.table {
-        Table::Top => vec![F(field.key)],
-        Table::Area => vec![F(field.table.key()), I(i), F(field.key)],
-        table => vec![F(table.key()), F(field.key)],
-    }
 }
 
 /// An error for the first invisible control character of `text`, at `path`.

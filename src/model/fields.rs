@@ -178,18 +178,19 @@ pub enum Shape {
 }
 
 impl Shape {
-    /// A value of this shape that reads, as TOML: the reader's stand-in for
-    /// a field already reported, so that reading a table goes on.
+    /// A value of this shape that reads, as the TOML line `v = VALUE` (a
+    /// line, so the reader parses it borrowing nothing): the reader's
+    /// stand-in for a field already reported, so that reading a table goes on.
     pub const fn stand_in(self) -> &'static str {
         match self {
-            Shape::List => "[\"x\"]",
-            Shape::Date => "2000-01-01",
-            Shape::Month => "\"2000-01\"",
-            Shape::Timescale => "\"immediately\"",
-            Shape::Judgement => "\"good\"",
-            Shape::Status => "\"final\"",
-            Shape::Language => "\"en\"",
-            Shape::Line | Shape::Prose => "\"x\"",
+            Shape::List => "v = [\"x\"]",
+            Shape::Date => "v = 2000-01-01",
+            Shape::Month => "v = \"2000-01\"",
+            Shape::Timescale => "v = \"immediately\"",
+            Shape::Judgement => "v = \"good\"",
+            Shape::Status => "v = \"final\"",
+            Shape::Language => "v = \"en\"",
+            Shape::Line | Shape::Prose => "v = \"x\"",
         }
     }
 
@@ -306,7 +307,8 @@ use Shape as S;
 use Table as T;
 use Words as W;
 
-/// Every field, in the order a finding file (and `import`) writes them.
+/// Every field, in the order a finding file (and `import`) writes them;
+/// the top-level keys in the order `check`'s hints list them.
 pub const FIELDS: &[Field] = &[
     Field {
         help: "The date printed on the letter, like 2026-11-27 (no quotes); also the PDF's date.",
@@ -316,18 +318,18 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         need: Need::Optional,
-        help: "draft (watermarked, not signed, TODOs allowed) or final (ready to sign and send).",
-        scaffold: Some("\"draft\""),
-        column: Some("status"),
-        ..field(T::Top, key::STATUS, S::Status)
-    },
-    Field {
-        need: Need::Optional,
         filled: true,
         help: "The wording template, templates/<name>.md.tera; the project's default if left out.",
         column: Some("template"),
         get: |f, _| f.template.as_deref().map(Value::Text),
         ..field(T::Top, key::TEMPLATE, S::Line)
+    },
+    Field {
+        need: Need::Optional,
+        help: "draft (watermarked, not signed, TODOs allowed) or final (ready to sign and send).",
+        scaffold: Some("\"draft\""),
+        column: Some("status"),
+        ..field(T::Top, key::STATUS, S::Status)
     },
     Field {
         need: Need::Optional,
@@ -349,13 +351,6 @@ pub const FIELDS: &[Field] = &[
         ..field(T::Top, key::REFERENCE, S::Line)
     },
     Field {
-        need: Need::Kind(Section::Overall),
-        help: "The judgement of progress over all areas: outstanding, good, satisfactory or inadequate.",
-        scaffold: Some("\"TODO\""),
-        column: Some("overall"),
-        ..field(T::Top, key::OVERALL, S::Judgement)
-    },
-    Field {
         need: Need::Optional,
         limit: L::Entries,
         words: W::Plain,
@@ -363,6 +358,13 @@ pub const FIELDS: &[Field] = &[
         column: Some("enclosures"),
         get: |f, _| Some(Value::List(&f.enclosures)),
         ..field(T::Top, key::ENCLOSURES, S::List)
+    },
+    Field {
+        need: Need::Kind(Section::Overall),
+        help: "The judgement of progress over all areas: outstanding, good, satisfactory or inadequate.",
+        scaffold: Some("\"TODO\""),
+        column: Some("overall"),
+        ..field(T::Top, key::OVERALL, S::Judgement)
     },
     Field {
         need: Need::Optional,
@@ -567,6 +569,16 @@ pub fn keys(table: Table) -> impl Iterator<Item = &'static str> {
 /// The keys a finding file may have at its top: the top fields and the tables.
 pub fn top_level_keys() -> impl Iterator<Item = &'static str> {
     keys(Table::Top).chain(Table::TABLES.iter().map(|t| t.key()))
+}
+
+/// Every value `finding` holds, field by field in the table's order (an
+/// area's field once per area, with the area's index; 0 elsewhere); a field
+/// left out is not there.
+pub fn values(finding: &Finding) -> impl Iterator<Item = (&'static Field, usize, Value<'_>)> {
+    FIELDS.iter().flat_map(move |field| {
+        let count = if field.table == Table::Area { finding.areas.len() } else { 1 };
+        (0..count).filter_map(move |i| Some((field, i, (field.get)(finding, i)?)))
+    })
 }
 
 /// The field `key` of the table named `table` (`""` for the top, `area` for
