@@ -3,30 +3,17 @@
 //! one, every problem named by its cell.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::LazyLock;
 
 use super::cells;
 use super::columns::{self, ADDRESS, AREA, AREAS, Header, LETTER_ID, LETTERS};
 use super::sheet::{Row, Sheet, Value, cell_name};
 use super::text::{Field, Item, Place, TomlText};
+use super::write::Letter;
 use super::{LetterCheck, Located, Severity};
 use crate::diagnostic::Severity as FileSeverity;
 use crate::model::fields::{self, FIELDS, Shape, Table, key};
-
-/// One letter, built and checked.
-#[derive(Debug)]
-pub(super) struct Letter {
-    /// Where its finding file goes.
-    pub path: PathBuf,
-    /// The tracker and rows it came from, for the file's first comment.
-    pub source: String,
-    /// The finding file's TOML.
-    pub body: String,
-    /// The template it names, if not the project's default: the schema
-    /// its first line points at.
-    pub template: Option<String>,
-}
 
 /// The `Letters` columns a field is read from, in the order the finding
 /// file writes them: its column, its table (`None` at the top), its key and

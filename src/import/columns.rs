@@ -9,12 +9,10 @@
 
 use std::sync::LazyLock;
 
+use super::cells;
 use super::sheet::{Row, Sheet, cell_name};
 use super::{Located, Severity};
 use crate::model::fields::{self, FIELDS, Need, Table};
-
-/// The CSV files of a tracker folder, the `Letters` and `Areas` sheets.
-pub(super) const CSV_FILES: [&str; 2] = ["letters.csv", "areas.csv"];
 
 /// One column of a sheet.
 #[derive(Debug, Clone, Copy)]
@@ -74,15 +72,6 @@ pub(super) static AREAS: LazyLock<Vec<Column>> = LazyLock::new(|| {
     columns
 });
 
-/// A header as compared: lowercase, without spaces, `_` and `-`.
-pub(super) fn normalise(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// Which column of the sheet holds each of the layout's columns.
 #[derive(Debug)]
 pub(super) struct Header {
@@ -112,11 +101,11 @@ impl Header {
             ));
             return Header { at, layout, row: 1 };
         };
-        let names: Vec<String> = layout.iter().map(|c| normalise(c.header)).collect();
+        let names: Vec<String> = layout.iter().map(|c| cells::normalise(c.header)).collect();
         for cell in &first.cells {
             let place = cell_name(cell.col, first.number);
-            let text = super::cells::display(&cell.value);
-            let key = normalise(&text);
+            let text = cells::display(&cell.value);
+            let key = cells::normalise(&text);
             match names.iter().position(|n| *n == key) {
                 Some(i) if at[i].is_some() => problems.push(Located::new(
                     Severity::Error,
@@ -133,7 +122,7 @@ impl Header {
                     let headers: Vec<&str> = layout.iter().map(|c| c.header).collect();
                     let mut message =
                         format!("unknown column \"{}\"; it is not imported", text.trim());
-                    if let Some(near) = super::cells::closest(&text, &headers) {
+                    if let Some(near) = cells::closest(&text, &headers) {
                         message.push_str(&format!("; did you mean \"{near}\"?"));
                     }
                     problems.push(Located::new(Severity::Warning, &sheet.name, &place, message));
@@ -163,9 +152,9 @@ impl Header {
 /// The sheet of the tracker named `wanted` (`Letters`), matched as headers
 /// are; CSV files are named after their sheet (`letters.csv`).
 pub(super) fn find_sheet<'a>(sheets: &'a [Sheet], wanted: &str) -> Option<&'a Sheet> {
-    let key = normalise(wanted);
+    let key = cells::normalise(wanted);
     sheets.iter().find(|s| {
-        let name = normalise(&s.name);
+        let name = cells::normalise(&s.name);
         name == key || name.strip_suffix(".csv") == Some(&key)
     })
 }

@@ -135,7 +135,7 @@ pub struct TrackerProblems {
 impl TrackerProblems {
     fn new(tracker: &Path, mut problems: Vec<Located>) -> TrackerProblems {
         let sheet_rank = |sheet: &str| {
-            let key = columns::normalise(sheet);
+            let key = cells::normalise(sheet);
             u8::from(!key.starts_with("letters"))
         };
         problems.sort_by_key(|p| (p.severity, sheet_rank(&p.sheet), p.position()));

@@ -8,11 +8,24 @@ use std::path::{Path, PathBuf};
 
 use siphasher::sip::SipHasher13;
 
-use super::build::Letter;
 use super::{ImportError, SchemaLine, TrackerProblems};
 
 /// The comment line holding the hash of the rest of the file.
 const HASH_LINE: &str = "# import-hash: ";
+
+/// One letter, built and checked.
+#[derive(Debug)]
+pub(super) struct Letter {
+    /// Where its finding file goes.
+    pub path: PathBuf,
+    /// The tracker and rows it came from, for the file's first comment.
+    pub source: String,
+    /// The finding file's TOML.
+    pub body: String,
+    /// The template it names, if not the project's default: the schema
+    /// its first line points at.
+    pub template: Option<String>,
+}
 
 /// What writing one file does.
 #[derive(Debug, Clone, PartialEq, Eq)]
