@@ -226,7 +226,7 @@ pub(super) fn english_warnings(
             FieldWords::None => {}
         }
     }
-    let names = Words::default().with_names(names.into_iter());
+    let names = Words::default().with_names(names);
     let mut found: Vec<(Problem, Option<String>)> = Vec::new();
     for (path, text, markdown) in &fields {
         let remarks =

@@ -15,11 +15,14 @@ use super::{LetterCheck, Located, Severity};
 use crate::diagnostic::Severity as FileSeverity;
 use crate::model::fields::{self, FIELDS, Shape, Table, key};
 
+/// A `Letters` column read into a field: column, table, key, shape.
+type LetterField = (&'static str, Option<&'static str>, &'static str, Shape);
+
 /// The `Letters` columns a field is read from, in the order the finding
 /// file writes them: its column, its table (`None` at the top), its key and
 /// its shape. The address lines and the postcode are one field,
 /// `recipient.address`, read from the column of its first line on.
-static LETTER_FIELDS: LazyLock<Vec<(&str, Option<&str>, &str, Shape)>> = LazyLock::new(|| {
+static LETTER_FIELDS: LazyLock<Vec<LetterField>> = LazyLock::new(|| {
     FIELDS
         .iter()
         .filter(|f| f.table != Table::Area)
