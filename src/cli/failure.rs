@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use crate::commands::batch::BatchError;
+use crate::commands::schema::SchemaError;
 use crate::commands::serve::ServeError;
 use crate::commands::watch::WatchError;
 use crate::diagnostic::FileProblems;
@@ -55,6 +56,9 @@ pub(super) enum Failure {
     /// The project's word list could not be read or added to.
     #[error("{0}")]
     Words(#[from] WordsError),
+    /// A schema could not be written.
+    #[error("{0}")]
+    Schema(#[from] SchemaError),
     /// The command was refused, with the reason.
     #[error("{0}")]
     Refused(String),
@@ -82,7 +86,8 @@ impl Failure {
             | Failure::Setup(_)
             | Failure::Letters(_)
             | Failure::Refused(_)
-            | Failure::Create(CreateError::Exists(_)) => true,
+            | Failure::Create(CreateError::Exists(_))
+            | Failure::Schema(SchemaError::NotOurs(_)) => true,
             Failure::Letter(LetterError::Output(err)) | Failure::Batch(BatchError::Output(err)) => {
                 !write(err)
             }
@@ -101,7 +106,8 @@ impl Failure {
             Failure::Batch(BatchError::Threads { .. })
             | Failure::Watch(_)
             | Failure::Serve(_)
-            | Failure::Create(CreateError::Output(_)) => false,
+            | Failure::Create(CreateError::Output(_))
+            | Failure::Schema(SchemaError::Output(_)) => false,
         };
         if invalid { EXIT_INVALID } else { EXIT_INTERNAL }
     }

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::failure::Failure;
+use crate::commands::schema::Which;
 use crate::diagnostic::display_path;
 use crate::import::{Action, Severity};
 use crate::render::Renderer;
@@ -25,7 +26,12 @@ pub(super) fn import(
     let dir =
         args.output.map_or_else(|| renderer.project().root.join("letters"), Path::to_path_buf);
     let check = |path: &Path, text: String| renderer.check_text(path, text);
-    let plan = crate::import::plan(tracker, &dir, &check, args.force)?;
+    let project = renderer.project();
+    let schema_line = |path: &Path, template: Option<&str>| {
+        let template = template.unwrap_or(&project.config.default_template);
+        crate::project::schema_directive(&project.root, path, template)
+    };
+    let plan = crate::import::plan(tracker, &dir, &check, &schema_line, args.force)?;
     for line in plan.warnings.lines(Severity::Warning) {
         tell!("{line}");
     }
@@ -43,6 +49,8 @@ pub(super) fn import(
     }
     if !args.dry_run {
         plan.write()?;
+        let templates = renderer.templates();
+        crate::commands::schema::write(&project.root, templates, Which::Missing)?;
     }
     let [new, replaced, unchanged] = counts;
     let shown = display_path(&dir);

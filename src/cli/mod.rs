@@ -181,6 +181,13 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Write the JSON Schema of each kind of letter (each template) to
+    /// schemas/, for editors that complete and check finding files.
+    ///
+    /// `init` writes them, and `new` and `import` write any that are
+    /// missing; run this again after changing a template's front matter.
+    /// Replaces only schemas it wrote. Example: letterpress schema
+    Schema,
     /// List the templates, check them, or copy a built-in one into
     /// templates/ to edit it.
     ///
@@ -300,6 +307,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let project = cli.project.as_deref();
     let result = match cli.command {
         Command::Init { dir } => project::init(&dir),
+        Command::Schema => project::schema(project),
         Command::Templates { eject, check } => match eject {
             Some(name) => project::eject(project, &name),
             None if check => project::check_templates(project),

@@ -5,10 +5,12 @@ use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use super::failure::{CreateError, Failure};
+use crate::commands::schema::Which;
 use crate::diagnostic::display_path;
 use crate::model::Language;
 use crate::output::OutputError;
 use crate::project::builtin::{self, ScaffoldOptions};
+use crate::project::{Project, schema_directive};
 use crate::render::Renderer;
 use crate::wording::Templates;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
@@ -29,11 +31,33 @@ pub(super) fn init(dir: &Path) -> Result<ExitCode, Failure> {
     for file in builtin::PROJECT_SKELETON {
         create_new(&dir.join(file.path), file.contents)?;
     }
+    write_schemas(&Project::at(dir)?, Which::Missing)?;
     tell!(
         "created a letterpress project in {}\nnext: edit letterpress.toml, then run `letterpress render letters/example.toml`",
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `letterpress schema`: every template's schema, saying which changed.
+pub(super) fn schema(project: Option<&Path>) -> Result<ExitCode, Failure> {
+    let project = super::project_for(project, Path::new("."))?;
+    let written = write_schemas(&project, Which::All)?;
+    if written.is_empty() {
+        tell!("the schemas in {}/ are up to date", crate::project::SCHEMAS);
+    }
+    for path in written {
+        tell!("wrote {}", display_path(&path).display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the project's schemas (`which` of them); the files written.
+fn write_schemas(project: &Project, which: Which) -> Result<Vec<PathBuf>, Failure> {
+    let templates =
+        Templates::load(&project.files, &project.templates_dir(), project.config.markdown)
+            .map_err(crate::render::SetupError::from)?;
+    Ok(crate::commands::schema::write(&project.root, &templates, which)?)
 }
 
 /// Lists every wording template (built-in and the project's) with what it
@@ -212,7 +236,10 @@ pub(super) fn new_finding(
         template: args.template,
         language: args.language,
     };
-    create_new(&path, builtin::scaffold(&options))?;
+    let template = args.template.unwrap_or(&project.config.default_template);
+    let directive = schema_directive(&project.root, &path, template);
+    create_new(&path, format!("{directive}{}", builtin::scaffold(&options)))?;
+    write_schemas(&project, Which::Missing)?;
     tell!("created {}; fill in the TODOs, then run: letterpress check {0}", path.display());
     Ok(ExitCode::SUCCESS)
 }

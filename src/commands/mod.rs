@@ -4,5 +4,6 @@
 //! command line decides what a person sees.
 
 pub mod batch;
+pub mod schema;
 pub mod serve;
 pub mod watch;

@@ -7,24 +7,17 @@
 use crate::diagnostic::Problem;
 use crate::model::Finding;
 
-use super::spans::{Key, SpanIndex, field_name};
+use super::spans::{Key, SpanIndex, field_name, path_of};
+use crate::model::fields::{Limit, Table, Value, values};
+use Key::{Field as F, Index as I};
 
-/// The most areas for improvement a letter may have.
-pub const MAX_AREAS: usize = 50;
-
-/// The most entries a list (address lines, assessed, met, cc, enclosures)
-/// may have.
-pub const MAX_ENTRIES: usize = 100;
-
-/// The longest a prose field may be, in bytes: some ten printed pages.
-pub const MAX_PROSE: usize = 32 << 10;
-
-/// The longest any other text field may be, in bytes.
-pub const MAX_LINE: usize = 1 << 10;
+/// Moved to the description of a letter's fields; re-exported for the
+/// checks here and the library's users.
+pub use crate::model::fields::{MAX_AREAS, MAX_ENTRIES, MAX_LINE, MAX_PROSE};
 
 /// Every field over its limit, as errors naming the limit and the value.
+/// Which fields are limited, and how, is the description's (`model::fields`).
 pub(super) fn problems(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem> {
-    use Key::{Field as F, Index as I};
     let mut problems = Vec::new();
     let over = |problems: &mut Vec<Problem>, path: &[Key<'_>], message: String, hint: &str| {
         problems.push(
@@ -34,7 +27,7 @@ pub(super) fn problems(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem>
     if finding.areas.len() > MAX_AREAS {
         over(
             &mut problems,
-            &[F("area"), I(MAX_AREAS)],
+            &[F(Table::Area.key()), I(MAX_AREAS)],
             format!(
                 "the letter has {} areas for improvement; at most {MAX_AREAS} fit in a letter",
                 finding.areas.len()
@@ -42,70 +35,64 @@ pub(super) fn problems(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem>
             "split the findings into several letters",
         );
     }
-    let mut lists: Vec<(&[Key<'_>], &Vec<String>)> = vec![
-        (&[F("recipient"), F("address")], &finding.recipient.address),
-        (&[F("cc")], &finding.cc),
-        (&[F("enclosures")], &finding.enclosures),
-    ];
-    if let Some(visit) = &finding.visit {
-        lists.push((&[F("visit"), F("assessed")], &visit.assessed));
-        lists.push((&[F("visit"), F("met")], &visit.met));
-    }
-    for (path, list) in lists {
-        if list.len() > MAX_ENTRIES {
-            over(
-                &mut problems,
-                path,
-                format!("this list has {} entries; at most {MAX_ENTRIES} are allowed", list.len()),
-                "shorten the list, or describe the group in one entry",
-            );
-        }
-        for (i, entry) in list.iter().enumerate().filter(|(_, e)| e.len() > MAX_LINE) {
-            let mut at = path.to_vec();
-            at.push(I(i));
-            over(
-                &mut problems,
-                &at,
-                too_long(entry.len(), MAX_LINE),
-                "an entry is one line of the letter",
-            );
-        }
-    }
-    for (path, text) in text_fields(finding) {
-        if let Some((at, c)) = text.char_indices().find(|(_, c)| is_invisible_control(*c)) {
-            let span =
-                spans.find(&path).map(|value| spans.inside_string(value, at..at + c.len_utf8()));
-            problems.push(
-                Problem::error(
-                    Some(field_name(&path)),
-                    format!(
-                        "this text holds an invisible control character (U+{:04X})",
-                        u32::from(c)
-                    ),
-                    span,
-                )
-                .with_hint("delete it (it may have come from copying text out of another program)"),
-            );
-        }
-    }
-    for (i, area) in finding.areas.iter().enumerate().take(MAX_AREAS) {
-        for (name, text, limit) in [
-            ("action", &area.action, MAX_LINE * 4),
-            ("reported", &area.reported, MAX_PROSE),
-            ("progress", &area.progress, MAX_PROSE),
-        ] {
-            if text.len() > limit {
-                let path = [F("area"), I(i), F(name)];
-                let problem = Problem::error(
-                    Some(field_name(&path)),
-                    too_long(text.len(), limit),
-                    spans.find(&path),
-                );
-                problems.push(problem.with_hint("shorten the text"));
+    for (field, i, value) in values(finding).filter(|(_, i, _)| *i < MAX_AREAS) {
+        let path = path_of(field, i);
+        match (field.limit, value) {
+            (Limit::Entries, Value::List(list)) => {
+                if list.len() > MAX_ENTRIES {
+                    over(
+                        &mut problems,
+                        &path,
+                        format!(
+                            "this list has {} entries; at most {MAX_ENTRIES} are allowed",
+                            list.len()
+                        ),
+                        "shorten the list, or describe the group in one entry",
+                    );
+                }
+                for (i, entry) in list.iter().enumerate() {
+                    let mut at = path.clone();
+                    at.push(I(i));
+                    if entry.len() > MAX_LINE {
+                        over(
+                            &mut problems,
+                            &at,
+                            too_long(entry.len(), MAX_LINE),
+                            "an entry is one line of the letter",
+                        );
+                    }
+                    if i < MAX_ENTRIES {
+                        problems.extend(control_character(&at, entry, spans));
+                    }
+                }
             }
+            (Limit::Text, Value::Text(text)) => {
+                problems.extend(control_character(&path, text, spans));
+            }
+            (Limit::Bytes(limit), Value::Text(text)) => {
+                problems.extend(control_character(&path, text, spans));
+                if text.len() > limit {
+                    over(&mut problems, &path, too_long(text.len(), limit), "shorten the text");
+                }
+            }
+            _ => {}
         }
     }
     problems
+}
+
+/// An error for the first invisible control character of `text`, at `path`.
+fn control_character(path: &[Key<'_>], text: &str, spans: &SpanIndex<'_>) -> Option<Problem> {
+    let (at, c) = text.char_indices().find(|(_, c)| is_invisible_control(*c))?;
+    let span = spans.find(path).map(|value| spans.inside_string(value, at..at + c.len_utf8()));
+    Some(
+        Problem::error(
+            Some(field_name(path)),
+            format!("this text holds an invisible control character (U+{:04X})", u32::from(c)),
+            span,
+        )
+        .with_hint("delete it (it may have come from copying text out of another program)"),
+    )
 }
 
 /// A character no letter means to hold: a control character other than a
@@ -113,54 +100,6 @@ pub(super) fn problems(finding: &Finding, spans: &SpanIndex<'_>) -> Vec<Problem>
 /// terminal may act on.
 fn is_invisible_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')
-}
-
-/// Every text field of the letter, with its path.
-fn text_fields(finding: &Finding) -> Vec<(Vec<Key<'static>>, &str)> {
-    use Key::{Field as F, Index as I};
-    let mut fields: Vec<(Vec<Key<'static>>, &str)> = vec![
-        (vec![F("recipient"), F("name")], &finding.recipient.name),
-        (vec![F("recipient"), F("role")], &finding.recipient.role),
-        (vec![F("recipient"), F("organisation")], &finding.recipient.organisation),
-        (vec![F("recipient"), F("salutation")], &finding.recipient.salutation),
-        (vec![F("signatory"), F("name")], &finding.signatory.name),
-        (vec![F("signatory"), F("role")], &finding.signatory.role),
-    ];
-    if let Some(reference) = &finding.reference {
-        fields.push((vec![F("reference")], reference));
-    }
-    if let Some(inspection) = &finding.inspection {
-        fields.push((vec![F("inspection"), F("provider")], &inspection.provider));
-        fields.push((vec![F("inspection"), F("service_area")], &inspection.service_area));
-        if let Some(code) = &inspection.code {
-            fields.push((vec![F("inspection"), F("code")], code));
-        }
-    }
-    let mut lists: Vec<(Vec<Key<'static>>, &Vec<String>)> = vec![
-        (vec![F("recipient"), F("address")], &finding.recipient.address),
-        (vec![F("cc")], &finding.cc),
-        (vec![F("enclosures")], &finding.enclosures),
-    ];
-    if let Some(visit) = &finding.visit {
-        fields.push((vec![F("visit"), F("locations")], &visit.locations));
-        lists.push((vec![F("visit"), F("assessed")], &visit.assessed));
-        lists.push((vec![F("visit"), F("met")], &visit.met));
-    }
-    for (path, list) in lists {
-        for (i, entry) in list.iter().enumerate().take(MAX_ENTRIES) {
-            let mut at = path.clone();
-            at.push(I(i));
-            fields.push((at, entry));
-        }
-    }
-    for (i, area) in finding.areas.iter().enumerate().take(MAX_AREAS) {
-        for (name, text) in
-            [("action", &area.action), ("reported", &area.reported), ("progress", &area.progress)]
-        {
-            fields.push((vec![F("area"), I(i), F(name)], text));
-        }
-    }
-    fields
 }
 
 fn too_long(len: usize, limit: usize) -> String {

@@ -6,9 +6,9 @@ use std::str::FromStr;
 
 use crate::diagnostic::Problem;
 use crate::model::Judgement;
+use crate::model::fields::top_level_keys;
 
 use super::placeholders::PLACEHOLDER;
-use super::reader::TOP_LEVEL_KEYS;
 
 /// Turns a toml parse or deserialisation error into a located problem.
 pub(super) fn problem_from_toml(err: &toml::de::Error) -> Problem {
@@ -31,7 +31,8 @@ pub(super) fn problem_from_message(message: &str, span: Option<Range<usize>>) ->
     };
     let hint = if let Some(suggestion) = suggestion {
         Some(suggestion)
-    } else if let Some(key) = quoted.first().filter(|k| unknown_field && TOP_LEVEL_KEYS.contains(k))
+    } else if let Some(key) =
+        quoted.first().filter(|k| unknown_field && top_level_keys().any(|t| t == **k))
     {
         Some(format!(
             "`{key}` is a top-level field: move it above the first [table] header, or it belongs to that table"

@@ -1,10 +1,10 @@
 //! Reading a finding file: TOML syntax, then each section on its own, so
 //! every mistake is reported in one pass rather than only the first.
 
-use std::fmt;
 use std::path::Path;
 
 use crate::diagnostic::{FileProblems, Problem, Severity};
+use crate::model::fields::{FIELDS, key, struct_fields, top_level_keys};
 use crate::model::{
     Area, Date, Finding, Inspection, Judgement, Language, LetterKind, Recipient, Section,
     Signatory, Status, Visit,
@@ -19,39 +19,15 @@ fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.strip_suffix('`')
 }
 
-/// A valid value for `field` of a finding file's table, of the right type:
-/// a stand-in that lets reading a table go past a field already reported.
-/// Built here rather than taken from a sample letter, so editing a sample
-/// never changes how a broken file is reported.
+/// A valid value for `field` of a finding file's table, of the right type
+/// (its shape's, `model::fields`): a stand-in that lets reading a table go
+/// past a field already reported. Built from the description rather than
+/// taken from a sample letter, so editing a sample never changes how a
+/// broken file is reported.
 fn stand_in(field: &str) -> Option<toml::Spanned<toml::de::DeValue<'static>>> {
-    let text: &'static str = match field {
-        "address" | "assessed" | "met" => "v = [\"x\"]",
-        "week_commencing" | "from" | "to" => "v = 2000-01-01",
-        "published" => "v = \"2000-01\"",
-        "timescale" => "v = \"immediately\"",
-        "judgement" => "v = \"good\"",
-        _ => "v = \"x\"",
-    };
-    toml::de::DeTable::parse(text).ok()?.into_inner().get("v").cloned()
+    let line = FIELDS.iter().find(|f| f.key == field).map_or("v = \"x\"", |f| f.shape.stand_in());
+    toml::de::DeTable::parse(line).ok()?.into_inner().get("v").cloned()
 }
-
-/// Top-level keys of a finding file.
-pub(super) const TOP_LEVEL_KEYS: &[&str] = &[
-    "date",
-    "template",
-    "status",
-    "language",
-    "translation",
-    "reference",
-    "enclosures",
-    "overall",
-    "cc",
-    "recipient",
-    "inspection",
-    "visit",
-    "signatory",
-    "area",
-];
 
 /// Reads finding-file text, collecting every problem; `checks` look for
 /// warnings in the text an inspector wrote (`None`: errors only);
@@ -168,14 +144,17 @@ fn read_sections(
     let mut entries: Vec<(String, toml::Spanned<toml::de::DeValue<'_>>)> = Vec::new();
     for (key, value) in table.into_inner() {
         let name = key.get_ref().to_string();
-        if TOP_LEVEL_KEYS.contains(&name.as_str()) {
+        if top_level_keys().any(|k| k == name) {
             entries.push((name, value));
         } else {
             let mut problem =
                 Problem::error(None, format!("unknown field `{name}`"), Some(key.span()));
-            problem = problem.with_hint(did_you_mean(&name, TOP_LEVEL_KEYS).unwrap_or_else(|| {
-                format!("the top-level fields are {}", TOP_LEVEL_KEYS.join(", "))
-            }));
+            let keys: Vec<&str> = top_level_keys().collect();
+            problem =
+                problem
+                    .with_hint(did_you_mean(&name, &keys).unwrap_or_else(|| {
+                        format!("the top-level fields are {}", keys.join(", "))
+                    }));
             problems.push(problem);
         }
     }
@@ -208,25 +187,28 @@ fn read_sections(
             })
             .ok()
     }
-    let date = read::<Date>("date", take("date"), problems);
-    let template = take("template").and_then(|v| read::<String>("template", Some(v), problems));
+    let date = read::<Date>(key::DATE, take(key::DATE), problems);
+    let template =
+        take(key::TEMPLATE).and_then(|v| read::<String>(key::TEMPLATE, Some(v), problems));
     let kind = kind_of(template.as_deref());
     // A section the letter does not need, left out: `Some(None)`.
     let optional = |section, value: &Option<_>| value.is_none() && !kind.needs(section);
-    let overall = match take("overall") {
+    let overall = match take(key::OVERALL) {
         value if optional(Section::Overall, &value) => Some(None),
-        value => read::<Judgement>("overall", value, problems).map(Some),
+        value => read::<Judgement>(key::OVERALL, value, problems).map(Some),
     };
-    let status =
-        take("status").map_or(Some(Status::Final), |v| read::<Status>("status", Some(v), problems));
-    let language = take("language")
-        .map_or(Some(Language::default()), |v| read::<Language>("language", Some(v), problems));
+    let status = take(key::STATUS)
+        .map_or(Some(Status::Final), |v| read::<Status>(key::STATUS, Some(v), problems));
+    let language = take(key::LANGUAGE)
+        .map_or(Some(Language::default()), |v| read::<Language>(key::LANGUAGE, Some(v), problems));
     let translation =
-        take("translation").and_then(|v| read::<String>("translation", Some(v), problems));
-    let reference = take("reference").and_then(|v| read::<String>("reference", Some(v), problems));
-    let enclosures = take("enclosures")
-        .map_or(Some(Vec::new()), |v| read::<Vec<String>>("enclosures", Some(v), problems));
-    let cc = take("cc").map_or(Some(Vec::new()), |v| read::<Vec<String>>("cc", Some(v), problems));
+        take(key::TRANSLATION).and_then(|v| read::<String>(key::TRANSLATION, Some(v), problems));
+    let reference =
+        take(key::REFERENCE).and_then(|v| read::<String>(key::REFERENCE, Some(v), problems));
+    let enclosures = take(key::ENCLOSURES)
+        .map_or(Some(Vec::new()), |v| read::<Vec<String>>(key::ENCLOSURES, Some(v), problems));
+    let cc =
+        take(key::CC).map_or(Some(Vec::new()), |v| read::<Vec<String>>(key::CC, Some(v), problems));
     /// Reads one table into the struct `T`, reporting every mistake in it
     /// rather than only the first, where serde stops: every unknown key, then,
     /// one at a time, each value serde rejects, left out so that the next one
@@ -295,17 +277,17 @@ fn read_sections(
             accounted.push(rejected);
         }
     }
-    let recipient = read_table::<Recipient>("recipient", take("recipient"), problems);
-    let inspection = match take("inspection") {
+    let recipient = read_table::<Recipient>(key::RECIPIENT, take(key::RECIPIENT), problems);
+    let inspection = match take(key::INSPECTION) {
         value if optional(Section::Inspection, &value) => Some(None),
-        value => read_table::<Inspection>("inspection", value, problems).map(Some),
+        value => read_table::<Inspection>(key::INSPECTION, value, problems).map(Some),
     };
-    let visit = match take("visit") {
+    let visit = match take(key::VISIT) {
         value if optional(Section::Visit, &value) => Some(None),
-        value => read_table::<Visit>("visit", value, problems).map(Some),
+        value => read_table::<Visit>(key::VISIT, value, problems).map(Some),
     };
-    let signatory = read_table::<Signatory>("signatory", take("signatory"), problems);
-    let areas = match take("area") {
+    let signatory = read_table::<Signatory>(key::SIGNATORY, take(key::SIGNATORY), problems);
+    let areas = match take(key::AREA) {
         None => Some(Vec::new()),
         Some(value) => {
             let span = value.span();
@@ -315,7 +297,11 @@ fn read_sections(
                         .into_iter()
                         .enumerate()
                         .map(|(i, item)| {
-                            read_table::<Area>(&format!("area[{}]", i + 1), Some(item), problems)
+                            read_table::<Area>(
+                                &format!("{}[{}]", key::AREA, i + 1),
+                                Some(item),
+                                problems,
+                            )
                         })
                         .collect();
                     areas.into_iter().collect()
@@ -323,7 +309,7 @@ fn read_sections(
                 _ => {
                     problems.push(
                         Problem::error(
-                            Some("area".into()),
+                            Some(key::AREA.into()),
                             "each area starts with [[area]], two brackets on each side",
                             Some(span),
                         )
@@ -351,52 +337,6 @@ fn read_sections(
         areas: areas?,
     };
     Some((finding, kind))
-}
-
-/// The field names of the struct `T`, as its derived `Deserialize` asks
-/// for them: a deserializer that only records what `deserialize_struct` is
-/// given. Empty for a type that is not a struct.
-fn struct_fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
-    use serde::de::Visitor;
-    /// The deserializer's only error; it carries nothing, so asking for
-    /// the fields allocates nothing (this runs for every table read).
-    #[derive(Debug)]
-    struct Stop;
-    impl fmt::Display for Stop {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("only the field names were asked for")
-        }
-    }
-    impl std::error::Error for Stop {}
-    impl serde::de::Error for Stop {
-        fn custom<M: fmt::Display>(_: M) -> Self {
-            Stop
-        }
-    }
-    struct Fields<'a>(&'a mut &'static [&'static str]);
-    impl<'de> serde::Deserializer<'de> for Fields<'_> {
-        type Error = Stop;
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Stop> {
-            *self.0 = fields;
-            Err(Stop)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
-            identifier ignored_any
-        }
-    }
-    let mut fields: &'static [&'static str] = &[];
-    let _ = T::deserialize(Fields(&mut fields));
-    fields
 }
 
 #[cfg(test)]

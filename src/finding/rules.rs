@@ -6,24 +6,25 @@ use crate::diagnostic::Problem;
 use crate::model::{Check, Finding, Language, LetterKind, Section, Summary};
 
 use super::english::{English, WORDS_FILE, Words};
-use super::spans::{Key, SpanIndex, field_name};
+use super::spans::{Key, SpanIndex, field_name, path_of};
 use super::{ProseRemark, TextChecks};
+use crate::model::fields::{Shape, Value, Words as FieldWords, key, values};
 
 /// A warning for each part of the file the letter's template does not use:
 /// it is not printed, so the letter may say less than the file (areas
 /// judged inadequate in a letter that says all was done).
 fn unused(finding: &Finding, kind: &LetterKind, spans: &SpanIndex<'_>) -> Vec<Problem> {
     let present = [
-        (Section::Area, "area", !finding.areas.is_empty()),
-        (Section::Overall, "overall", finding.overall.is_some()),
-        (Section::Inspection, "inspection", finding.inspection.is_some()),
-        (Section::Visit, "visit", finding.visit.is_some()),
+        (Section::Area, key::AREA, !finding.areas.is_empty()),
+        (Section::Overall, key::OVERALL, finding.overall.is_some()),
+        (Section::Inspection, key::INSPECTION, finding.inspection.is_some()),
+        (Section::Visit, key::VISIT, finding.visit.is_some()),
     ];
     present
         .into_iter()
         .filter(|(section, _, there)| *there && !kind.needs(*section))
         .map(|(_, name, _)| {
-            let shown = if name == "area" { "[[area]]".to_owned() } else { format!("`{name}`") };
+            let shown = if name == key::AREA { "[[area]]".to_owned() } else { format!("`{name}`") };
             Problem::warning(
                 Some(name.to_owned()),
                 format!("the letter's template does not use {shown}: it is not printed"),
@@ -51,63 +52,37 @@ pub(super) fn errors(finding: &Finding, kind: &LetterKind, spans: &SpanIndex<'_>
     use Key::{Field as F, Index as I};
     if finding.areas.is_empty() && kind.needs(Section::Area) {
         require(
-            &[F("area")],
+            &[F(key::AREA)],
             false,
             "the letter has no areas for improvement",
             Some("add at least one [[area]] table"),
         );
     }
-    let inspection = finding.inspection.as_ref();
-    let visit = finding.visit.as_ref();
-    let texts: [(&[Key<'_>], Option<&str>); 12] = [
-        (&[F("recipient"), F("name")], Some(finding.recipient.name.as_str())),
-        (&[F("recipient"), F("role")], Some(finding.recipient.role.as_str())),
-        (&[F("recipient"), F("organisation")], Some(finding.recipient.organisation.as_str())),
-        (&[F("recipient"), F("salutation")], Some(finding.recipient.salutation.as_str())),
-        (&[F("inspection"), F("provider")], inspection.map(|i| i.provider.as_str())),
-        (&[F("inspection"), F("service_area")], inspection.map(|i| i.service_area.as_str())),
-        (&[F("visit"), F("locations")], visit.map(|v| v.locations.as_str())),
-        (&[F("signatory"), F("name")], Some(finding.signatory.name.as_str())),
-        (&[F("signatory"), F("role")], Some(finding.signatory.role.as_str())),
-        (&[F("template")], finding.template.as_deref()),
-        (&[F("inspection"), F("code")], inspection.and_then(|i| i.code.as_deref())),
-        (
-            &[F("recipient"), F("address")],
-            Some(if finding.recipient.address.is_empty() { "" } else { "x" }),
-        ),
-    ];
-    for (path, text) in texts {
-        // A field left out (where that is allowed) is not empty.
-        let filled = text.is_none_or(|text| !text.trim().is_empty());
-        require(path, filled, "this field must not be empty", None);
-    }
-    for (i, area) in finding.areas.iter().enumerate() {
-        for (name, text) in
-            [("action", &area.action), ("reported", &area.reported), ("progress", &area.progress)]
-        {
-            require(
-                &[F("area"), I(i), F(name)],
-                !text.trim().is_empty(),
-                "this field must not be empty",
-                None,
-            );
-        }
+    // A field left out (where that is allowed) is not empty.
+    for (field, i, value) in values(finding).filter(|(field, _, _)| field.filled) {
+        let filled = match value {
+            Value::Text(text) => !text.trim().is_empty(),
+            Value::List(list) => !list.is_empty(),
+            Value::Other => true,
+        };
+        require(&path_of(field, i), filled, "this field must not be empty", None);
     }
     let block = 3 + finding.recipient.address.len();
     if let Some(last) = finding.recipient.address.last()
         && let Err(err) = super::postal::check(block, last)
     {
         let path = match err {
-            super::postal::AddressError::Lines(_) => vec![F("recipient"), F("address")],
+            super::postal::AddressError::Lines(_) => vec![F(key::RECIPIENT), F(key::ADDRESS)],
             super::postal::AddressError::NoPostcode(_) => {
-                vec![F("recipient"), F("address"), I(finding.recipient.address.len() - 1)]
+                vec![F(key::RECIPIENT), F(key::ADDRESS), I(finding.recipient.address.len() - 1)]
             }
         };
         require(&path, false, &err.to_string(), None);
     }
-    let Some(visit) = visit.filter(|_| kind.checks(Check::VisitDates)) else { return problems };
-    let from = &[F("visit"), F("from")][..];
-    let to = &[F("visit"), F("to")][..];
+    let visit = finding.visit.as_ref().filter(|_| kind.checks(Check::VisitDates));
+    let Some(visit) = visit else { return problems };
+    let from = &[F(key::VISIT), F(key::FROM)][..];
+    let to = &[F(key::VISIT), F(key::TO)][..];
     let (visit_from, visit_to) = (visit.from, visit.to);
     require(
         to,
@@ -115,7 +90,7 @@ pub(super) fn errors(finding: &Finding, kind: &LetterKind, spans: &SpanIndex<'_>
         &format!("the visit ends ({visit_to}) before it starts ({visit_from})"),
         Some("check visit.from and visit.to"),
     );
-    if let Some(week) = inspection.map(|i| i.week_commencing) {
+    if let Some(week) = finding.inspection.as_ref().map(|i| i.week_commencing) {
         require(
             from,
             week < visit_from,
@@ -126,7 +101,7 @@ pub(super) fn errors(finding: &Finding, kind: &LetterKind, spans: &SpanIndex<'_>
         );
     }
     require(
-        &[F("date")],
+        &[F(key::DATE)],
         visit_to <= finding.date,
         &format!("the letter is dated {} but the visit ends on {visit_to}", finding.date),
         Some("a letter reports on a visit that has ended: check date and visit.to"),
@@ -144,29 +119,23 @@ pub(super) fn entries_and_prose(
 ) -> Vec<Problem> {
     use Key::{Field as F, Index as I};
     let mut problems = Vec::new();
-    let no_entries = Vec::new();
-    let visit = |list: fn(&crate::model::Visit) -> &Vec<String>| {
-        finding.visit.as_ref().map_or(&no_entries, list)
-    };
-    for (name, list) in
-        [("assessed", visit(|v| &v.assessed)), ("met", visit(|v| &v.met)), ("cc", &finding.cc)]
-    {
-        let path_of = |i| {
-            if name == "cc" { vec![F("cc"), I(i)] } else { vec![F("visit"), F(name), I(i)] }
-        };
+    for (field, _, value) in values(finding).filter(|(field, _, _)| field.distinct) {
+        let Value::List(list) = value else { continue };
+        let path = path_of(field, 0);
         let mut seen = std::collections::HashSet::new();
         for (i, entry) in list.iter().enumerate() {
+            let at = [path.as_slice(), &[I(i)]].concat();
             if entry.trim().is_empty() {
                 problems.push(Problem::error(
-                    Some(field_name(&path_of(i))),
+                    Some(field_name(&at)),
                     "this entry is empty",
-                    spans.find(&path_of(i)),
+                    spans.find(&at),
                 ));
             } else if !seen.insert(entry) {
                 problems.push(Problem::warning(
-                    Some(field_name(&path_of(i))),
+                    Some(field_name(&at)),
                     format!("`{entry}` is listed twice"),
-                    spans.find(&path_of(i)),
+                    spans.find(&at),
                 ));
             }
         }
@@ -178,12 +147,12 @@ pub(super) fn entries_and_prose(
     {
         problems.push(
             Problem::warning(
-                Some("overall".into()),
+                Some(key::OVERALL.into()),
                 format!(
                     "overall judgement `{}` differs from the most common area judgement `{}` ({} of {} areas)",
                     overall, most.judgement, most.count, summary.total
                 ),
-                spans.find(&[F("overall")]),
+                spans.find(&[F(key::OVERALL)]),
             )
             .with_hint("check `overall`; the letter prints it as the overall progress"),
         );
@@ -197,13 +166,11 @@ pub(super) fn entries_and_prose(
 /// The warnings on the text an inspector wrote: Markdown a letter cannot
 /// show in prose fields, then British English spelling and grammar.
 fn text(finding: &Finding, spans: &SpanIndex<'_>, checks: &TextChecks<'_>) -> Vec<Problem> {
-    use Key::{Field as F, Index as I};
     let mut problems = Vec::new();
-    for (i, area) in finding.areas.iter().enumerate() {
-        for (name, text) in [("reported", &area.reported), ("progress", &area.progress)] {
-            let path = [F("area"), I(i), F(name)];
-            problems.extend(located(spans, &path, (checks.markdown)(text)).map(|(p, _)| p));
-        }
+    for (field, i, value) in values(finding).filter(|(field, _, _)| field.shape == Shape::Prose) {
+        let Value::Text(text) = value else { continue };
+        let path = path_of(field, i);
+        problems.extend(located(spans, &path, (checks.markdown)(text)).map(|(p, _)| p));
     }
     if let Some(english) = checks.english {
         problems.extend(english_warnings(finding, spans, english));
@@ -234,38 +201,32 @@ pub(super) fn english_warnings(
     spans: &SpanIndex<'_>,
     english: &English,
 ) -> Vec<Problem> {
-    use Key::{Field as F, Index as I};
     if finding.language != Language::English {
         return Vec::new();
     }
-    let r = &finding.recipient;
-    let inspection = finding.inspection.iter().flat_map(|i| [&i.provider, &i.service_area]);
-    // The salutation names its reader ("Dear Ms Ellery").
-    let fields = [&r.name, &r.organisation, &r.salutation, &finding.signatory.name];
-    let names = fields.into_iter().chain(inspection).chain(&finding.cc).chain(&r.address);
-    let names = Words::default().with_names(names.map(String::as_str));
+    // Names (the salutation names its reader, "Dear Ms Ellery") are
+    // accepted wherever they appear; the other words are checked.
+    let mut names = Vec::new();
     let mut fields: Vec<(Vec<Key<'_>>, &str, bool)> = Vec::new();
-    for (i, area) in finding.areas.iter().enumerate() {
-        for (name, text) in [("reported", &area.reported), ("progress", &area.progress)] {
-            fields.push((vec![F("area"), I(i), F(name)], text, true));
+    for (field, i, value) in values(finding) {
+        let path = path_of(field, i);
+        let texts: Vec<(Vec<Key<'_>>, &str)> = match value {
+            Value::Text(text) => vec![(path, text)],
+            Value::List(list) => list
+                .iter()
+                .enumerate()
+                .map(|(n, entry)| ([path.as_slice(), &[Key::Index(n)]].concat(), entry.as_str()))
+                .collect(),
+            Value::Other => Vec::new(),
+        };
+        match field.words {
+            FieldWords::Names => names.extend(texts.into_iter().map(|(_, text)| text)),
+            FieldWords::Plain => fields.extend(texts.into_iter().map(|(p, t)| (p, t, false))),
+            FieldWords::Markdown => fields.extend(texts.into_iter().map(|(p, t)| (p, t, true))),
+            FieldWords::None => {}
         }
     }
-    fields.push((vec![F("recipient"), F("role")], &r.role, false));
-    if let Some(visit) = &finding.visit {
-        fields.push((vec![F("visit"), F("locations")], &visit.locations, false));
-        for (name, list) in [("assessed", &visit.assessed), ("met", &visit.met)] {
-            for (i, entry) in list.iter().enumerate() {
-                fields.push((vec![F("visit"), F(name), I(i)], entry, false));
-            }
-        }
-    }
-    fields.push((vec![F("signatory"), F("role")], &finding.signatory.role, false));
-    for (i, entry) in finding.enclosures.iter().enumerate() {
-        fields.push((vec![F("enclosures"), I(i)], entry, false));
-    }
-    for (i, area) in finding.areas.iter().enumerate() {
-        fields.push((vec![F("area"), I(i), F("action")], &area.action, false));
-    }
+    let names = Words::default().with_names(names);
     let mut found: Vec<(Problem, Option<String>)> = Vec::new();
     for (path, text, markdown) in &fields {
         let remarks =

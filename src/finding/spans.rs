@@ -3,11 +3,22 @@
 
 use std::ops::Range;
 
+use crate::model::fields::{Field, Table};
+
 /// One step of a path into the finding file.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Key<'a> {
     Field(&'a str),
     Index(usize),
+}
+
+/// Where `field` is written (of area `i`, for an area's field).
+pub(super) fn path_of(field: &Field, i: usize) -> Vec<Key<'static>> {
+    match field.table {
+        Table::Top => vec![Key::Field(field.key)],
+        Table::Area => vec![Key::Field(field.table.key()), Key::Index(i), Key::Field(field.key)],
+        table => vec![Key::Field(table.key()), Key::Field(field.key)],
+    }
 }
 
 /// `area[3].judgement` style name of a path (areas counted from 1, as in the

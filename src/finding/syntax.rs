@@ -14,33 +14,12 @@ use std::ops::Range;
 use crate::diagnostic::Problem;
 
 use super::dates;
-use super::reader::TOP_LEVEL_KEYS;
+use crate::model::fields::{self, FIELDS, Table, key, top_level_keys};
 
-/// The tables of a finding file, as headers name them.
-const TABLES: &[&str] = &["recipient", "inspection", "visit", "signatory", "area"];
-
-/// The fields of every table, to tell a line of TOML swallowed by a text
-/// block from a line of prose.
-const TABLE_KEYS: &[&str] = &[
-    "name",
-    "role",
-    "organisation",
-    "address",
-    "salutation",
-    "provider",
-    "service_area",
-    "code",
-    "week_commencing",
-    "published",
-    "from",
-    "to",
-    "locations",
-    "assessed",
-    "met",
-];
-
-/// The fields of an `[[area]]`.
-const AREA_KEYS: &[&str] = &["timescale", "action", "reported", "judgement", "progress"];
+/// Whether `name` is a table of a finding file, as headers name it.
+fn is_table(name: &str) -> bool {
+    Table::TABLES.iter().any(|t| t.key() == name)
+}
 
 /// What is wrong with an area's header written `[area]`.
 const AREA_HEADER: &str = "each area starts with [[area]], two brackets on each side";
@@ -288,7 +267,7 @@ fn assignment(text: &str, line: &Line<'_>, message: &str, column: usize) -> (Str
     if message.starts_with("duplicate key") {
         let first = first_in_section(text, line, key)
             .map_or(String::new(), |n| format!(" (first on line {n})"));
-        let hint = if AREA_KEYS.contains(&key) {
+        let hint = if fields::find(key::AREA, key).is_some() {
             "if a new area starts here, put [[area]] on the line above it; otherwise keep one of the two lines"
         } else {
             "keep one of the two lines and delete the other"
@@ -418,9 +397,9 @@ fn list(
 fn header(text: &str, line: &Line<'_>, message: &str) -> (String, String) {
     let written = line.text.trim();
     let name = written.trim_matches(['[', ']', ' ']).trim();
-    let known = TABLES.contains(&name);
-    let right = if name == "area" { "[[area]]".to_owned() } else { format!("[{name}]") };
-    if message.starts_with("duplicate key") && name == "area" {
+    let known = is_table(name);
+    let right = if name == key::AREA { "[[area]]".to_owned() } else { format!("[{name}]") };
+    if message.starts_with("duplicate key") && name == key::AREA {
         return (AREA_HEADER.to_owned(), "write the line as: [[area]]".to_owned());
     }
     if message.starts_with("duplicate key") {
@@ -438,7 +417,7 @@ fn header(text: &str, line: &Line<'_>, message: &str) -> (String, String) {
         );
     }
     if known && written != right {
-        let why = if name == "area" {
+        let why = if name == key::AREA {
             AREA_HEADER
         } else {
             "a section header has one bracket on each side"
@@ -479,16 +458,10 @@ fn curly_quotes(line: &str) -> Option<(String, String)> {
     ))
 }
 
-/// What a value of `key` looks like, for a line with none.
+/// What a value of `key` looks like, for a line with none (its shape's
+/// example, `model::fields`).
 fn example_for(key: &str) -> String {
-    let value = match key {
-        "date" | "from" | "to" | "week_commencing" => "2026-11-27",
-        "published" => "\"2026-07\"",
-        "address" | "assessed" | "met" | "cc" | "enclosures" => "[\"first\", \"second\"]",
-        "judgement" | "overall" => "\"good\"",
-        "timescale" => "\"within 3 months\"",
-        _ => "\"the text\"",
-    };
+    let value = FIELDS.iter().find(|f| f.key == key).map_or("\"the text\"", |f| f.shape.example());
     format!("give it a value, like: {key} = {value}")
 }
 
@@ -505,7 +478,7 @@ fn fallback() -> (String, String) {
 fn looks_like_toml(line: &str) -> bool {
     let line = line.trim();
     if line.starts_with('[') {
-        return TABLES.contains(&line.trim_matches(['[', ']', ' ']));
+        return is_table(line.trim_matches(['[', ']', ' ']));
     }
     let Some((key, value)) = line.split_once('=') else { return false };
     let (key, value) = (key.trim(), value.trim_start());
@@ -517,7 +490,7 @@ fn looks_like_toml(line: &str) -> bool {
     if !starts_value {
         return false;
     }
-    [TOP_LEVEL_KEYS, TABLE_KEYS, AREA_KEYS].iter().any(|keys| keys.contains(&key))
+    top_level_keys().any(|k| k == key) || FIELDS.iter().any(|f| f.key == key)
 }
 
 /// The line where `key` was first written in the section holding `line`.

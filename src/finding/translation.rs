@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{FileProblems, Problem};
+use crate::model::fields::key;
 use crate::model::{Finding, beside};
 
 use super::spans::{Key, SpanIndex};
@@ -14,7 +15,7 @@ use super::spans::{Key, SpanIndex};
 pub fn translation_named(path: &Path, text: &str) -> Option<PathBuf> {
     // Most letters have none: parse only when the key can be there, written
     // out or spelt with escapes in a quoted key.
-    if !text.contains("translation") && !text.contains("\\u") && !text.contains("\\U") {
+    if !text.contains(key::TRANSLATION) && !text.contains("\\u") && !text.contains("\\U") {
         return None;
     }
     #[derive(serde::Deserialize)]
@@ -41,28 +42,28 @@ pub fn mismatches(finding: &Finding, other: &Finding) -> Vec<String> {
             found.push(format!("{what} is {here} here but {there} in the translation"));
         }
     };
-    same("date", finding.date.to_string(), other.date.to_string());
-    same("status", format!("{:?}", finding.status), format!("{:?}", other.status));
-    same("reference", format!("{:?}", finding.reference), format!("{:?}", other.reference));
+    same(key::DATE, finding.date.to_string(), other.date.to_string());
+    same(key::STATUS, format!("{:?}", finding.status), format!("{:?}", other.status));
+    same(key::REFERENCE, format!("{:?}", finding.reference), format!("{:?}", other.reference));
     let shown = |value: Option<String>| value.unwrap_or_else(|| "left out".to_owned());
     let overall = |f: &Finding| shown(f.overall.map(|j| j.to_string()));
-    same("overall", overall(finding), overall(other));
+    same(key::OVERALL, overall(finding), overall(other));
     let from = |f: &Finding| shown(f.visit.as_ref().map(|v| v.from.to_string()));
-    same("visit.from", from(finding), from(other));
+    same(&format!("{}.{}", key::VISIT, key::FROM), from(finding), from(other));
     let to = |f: &Finding| shown(f.visit.as_ref().map(|v| v.to.to_string()));
-    same("visit.to", to(finding), to(other));
+    same(&format!("{}.{}", key::VISIT, key::TO), to(finding), to(other));
     let week = |f: &Finding| shown(f.inspection.as_ref().map(|i| i.week_commencing.to_string()));
-    same("inspection.week_commencing", week(finding), week(other));
+    same(&format!("{}.{}", key::INSPECTION, key::WEEK_COMMENCING), week(finding), week(other));
     same("the number of areas", finding.areas.len().to_string(), other.areas.len().to_string());
     for (i, (here, there)) in finding.areas.iter().zip(&other.areas).enumerate() {
         let n = i + 1;
         same(
-            &format!("area {n}'s judgement"),
+            &format!("area {n}'s {}", key::JUDGEMENT),
             here.judgement.to_string(),
             there.judgement.to_string(),
         );
         same(
-            &format!("area {n}'s timescale"),
+            &format!("area {n}'s {}", key::TIMESCALE),
             format!("{:?}", here.timescale),
             format!("{:?}", there.timescale),
         );
@@ -78,11 +79,11 @@ pub fn problems(
     translation: &Path,
     mismatches: Vec<String>,
 ) -> FileProblems {
-    let span = SpanIndex::new(&text).find(&[Key::Field("translation")]);
+    let span = SpanIndex::new(&text).find(&[Key::Field(key::TRANSLATION)]);
     let problems = mismatches
         .into_iter()
         .map(|mismatch| {
-            Problem::error(Some("translation".into()), mismatch, span.clone()).with_hint(format!(
+            Problem::error(Some(key::TRANSLATION.into()), mismatch, span.clone()).with_hint(format!(
                 "the two versions of a letter must agree on every fact; correct {} or this file",
                 translation.display()
             ))
@@ -96,7 +97,8 @@ pub fn problems(
 /// the `translation` field. The translation's contents are never shown
 /// here: it may not be a finding file at all.
 pub fn unusable(path: &Path, text: String, reason: String, hint: String) -> FileProblems {
-    let span = SpanIndex::new(&text).find(&[Key::Field("translation")]);
-    let problems = vec![Problem::error(Some("translation".into()), reason, span).with_hint(hint)];
+    let span = SpanIndex::new(&text).find(&[Key::Field(key::TRANSLATION)]);
+    let problems =
+        vec![Problem::error(Some(key::TRANSLATION.into()), reason, span).with_hint(hint)];
     FileProblems { path: path.to_path_buf(), text, problems }
 }

@@ -3,91 +3,40 @@
 //! one, every problem named by its cell.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::LazyLock;
 
 use super::cells;
-use super::columns::{self, AREAS, Header, LETTERS};
+use super::columns::{self, ADDRESS, AREA, AREAS, Header, LETTER_ID, LETTERS};
 use super::sheet::{Row, Sheet, Value, cell_name};
 use super::text::{Field, Item, Place, TomlText};
+use super::write::Letter;
 use super::{LetterCheck, Located, Severity};
 use crate::diagnostic::Severity as FileSeverity;
+use crate::model::fields::{self, FIELDS, Shape, Table, key};
 
-/// One letter, built and checked.
-#[derive(Debug)]
-pub(super) struct Letter {
-    /// Where its finding file goes.
-    pub path: PathBuf,
-    /// The tracker and rows it came from, for the file's first comment.
-    pub source: String,
-    /// The finding file's TOML.
-    pub body: String,
-}
+/// A `Letters` column read into a field: column, table, key, shape.
+type LetterField = (&'static str, Option<&'static str>, &'static str, Shape);
 
-/// How a column's cells are read, and where their value goes in the
-/// finding file (`table`, `key`).
-#[derive(Clone, Copy)]
-enum Kind {
-    Line,
-    /// A word from a fixed set (status, language): compared lowercase.
-    Word,
-    Date,
-    Month,
-    Judgement,
-    List,
-    Timescale,
-    Prose,
-}
-
-/// The `Letters` columns in the order the finding file writes them; the
-/// address lines and the postcode are one field, `recipient.address`.
-const LETTER_FIELDS: &[(&str, Option<&str>, &str, Kind)] = &[
-    ("date", None, "date", Kind::Date),
-    ("status", None, "status", Kind::Word),
-    ("template", None, "template", Kind::Line),
-    ("language", None, "language", Kind::Word),
-    ("reference", None, "reference", Kind::Line),
-    ("overall", None, "overall", Kind::Judgement),
-    ("enclosures", None, "enclosures", Kind::List),
-    ("cc", None, "cc", Kind::List),
-    ("recipient name", Some("recipient"), "name", Kind::Line),
-    ("recipient role", Some("recipient"), "role", Kind::Line),
-    ("recipient organisation", Some("recipient"), "organisation", Kind::Line),
-    ("address line 1", Some("recipient"), "address", Kind::List),
-    ("salutation", Some("recipient"), "salutation", Kind::Line),
-    ("provider", Some("inspection"), "provider", Kind::Line),
-    ("service area", Some("inspection"), "service_area", Kind::Line),
-    ("code", Some("inspection"), "code", Kind::Line),
-    ("week commencing", Some("inspection"), "week_commencing", Kind::Date),
-    ("published", Some("inspection"), "published", Kind::Month),
-    ("visit from", Some("visit"), "from", Kind::Date),
-    ("visit to", Some("visit"), "to", Kind::Date),
-    ("locations", Some("visit"), "locations", Kind::Line),
-    ("assessed", Some("visit"), "assessed", Kind::List),
-    ("met", Some("visit"), "met", Kind::List),
-    ("signatory name", Some("signatory"), "name", Kind::Line),
-    ("signatory role", Some("signatory"), "role", Kind::Line),
-];
-
-/// The address block's columns, in order: each filled one is a line.
-const ADDRESS: [&str; 8] = [
-    "address line 1",
-    "address line 2",
-    "address line 3",
-    "address line 4",
-    "address line 5",
-    "address line 6",
-    "address line 7",
-    "postcode",
-];
+/// The `Letters` columns a field is read from, in the order the finding
+/// file writes them: its column, its table (`None` at the top), its key and
+/// its shape. The address lines and the postcode are one field,
+/// `recipient.address`, read from the column of its first line on.
+static LETTER_FIELDS: LazyLock<Vec<LetterField>> = LazyLock::new(|| {
+    FIELDS
+        .iter()
+        .filter(|f| f.table != Table::Area)
+        .filter_map(|f| {
+            let table = (f.table != Table::Top).then(|| f.table.key());
+            Some((f.column?, table, f.key, f.shape))
+        })
+        .collect()
+});
 
 /// The `Areas` columns an `[[area]]` is written from, in order.
-const AREA_FIELDS: &[(&str, &str, Kind)] = &[
-    ("timescale", "timescale", Kind::Timescale),
-    ("action", "action", Kind::Line),
-    ("judgement", "judgement", Kind::Judgement),
-    ("reported", "reported", Kind::Prose),
-    ("progress", "progress", Kind::Prose),
-];
+static AREA_FIELDS: LazyLock<Vec<(&str, &str, Shape)>> = LazyLock::new(|| {
+    fields::of(Table::Area).filter_map(|f| Some((f.column?, f.key, f.shape))).collect()
+});
 
 /// The longest letter id (a file name).
 const MAX_ID: usize = 80;
@@ -143,25 +92,26 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    /// The value of column `name` read as `kind`, or `None` (reported
+    /// The value of column `name` read as `shape`, or `None` (reported
     /// when wrong).
-    fn item(&mut self, name: &str, kind: Kind) -> Option<Item> {
+    fn item(&mut self, name: &str, shape: Shape) -> Option<Item> {
         let value = self.get(name)?.clone();
-        let read = match kind {
-            Kind::Line => cells::line(&value).map(Item::Line).map_err(|e| format!("{name} {e}")),
-            Kind::Word => cells::line(&value)
+        let read = match shape {
+            Shape::Line => cells::line(&value).map(Item::Line).map_err(|e| format!("{name} {e}")),
+            // A word from a fixed set: compared lowercase.
+            Shape::Status | Shape::Language => cells::line(&value)
                 .map(|word| Item::Line(word.to_lowercase()))
                 .map_err(|e| format!("{name} {e}")),
-            Kind::Prose => Ok(Item::Prose(cells::prose(&value))),
-            Kind::Date => cells::date(&value).map(Item::Date).map_err(|e| prefixed(name, e)),
-            Kind::Month => cells::month(&value).map(Item::Month).map_err(|e| prefixed(name, e)),
-            Kind::Judgement => cells::judgement(&value)
+            Shape::Prose => Ok(Item::Prose(cells::prose(&value))),
+            Shape::Date => cells::date(&value).map(Item::Date).map_err(|e| prefixed(name, e)),
+            Shape::Month => cells::month(&value).map(Item::Month).map_err(|e| prefixed(name, e)),
+            Shape::Judgement => cells::judgement(&value)
                 .map(|j| Item::Line(j.as_str().to_owned()))
                 .map_err(|e| prefixed(name, e)),
-            Kind::Timescale => {
+            Shape::Timescale => {
                 cells::timescale(&value).map(|(_, t)| Item::Line(t)).map_err(|e| prefixed(name, e))
             }
-            Kind::List => {
+            Shape::List => {
                 let place = self.place(name);
                 let items = cells::lines(&value).into_iter().map(|l| (l, place.clone())).collect();
                 Ok(Item::List(items))
@@ -170,8 +120,8 @@ impl<'a> RowReader<'a> {
         read.map_err(|message| self.fail(name, message)).ok()
     }
 
-    fn field(&mut self, name: &str, key: &'static str, kind: Kind) -> Option<Field> {
-        let item = self.item(name, kind)?;
+    fn field(&mut self, name: &str, key: &'static str, shape: Shape) -> Option<Field> {
+        let item = self.item(name, shape)?;
         Some(Field { key, item, place: self.place(name) })
     }
 
@@ -179,12 +129,12 @@ impl<'a> RowReader<'a> {
     fn address(&mut self) -> Option<Field> {
         let mut lines = Vec::new();
         for name in ADDRESS {
-            if let Some(Item::Line(line)) = self.item(name, Kind::Line) {
+            if let Some(Item::Line(line)) = self.item(name, Shape::Line) {
                 lines.push((line, self.place(name)));
             }
         }
         let place = self.place(ADDRESS[0]);
-        (!lines.is_empty()).then_some(Field { key: "address", item: Item::List(lines), place })
+        (!lines.is_empty()).then_some(Field { key: key::ADDRESS, item: Item::List(lines), place })
     }
 }
 
@@ -236,27 +186,28 @@ fn read_letter_row(
     let mut r = RowReader {
         sheet: &sheet.name,
         header,
-        layout: LETTERS,
+        layout: &LETTERS,
         row,
         context: String::new(),
         problems,
         ok: true,
     };
-    let id = r.get("letter id").map(cells::display).map(|s| s.trim().to_owned());
-    let id_place = r.place("letter id");
+    let id = r.get(LETTER_ID).map(cells::display).map(|s| s.trim().to_owned());
+    let id_place = r.place(LETTER_ID);
     if let Some(problem) = id.as_deref().and_then(id_problem) {
-        r.fail("letter id", problem);
+        r.fail(LETTER_ID, problem);
     }
     let id = id.unwrap_or_default();
     if !id.is_empty() {
         r.context = format!(" (letter \"{id}\")");
     }
     let mut fields = Vec::new();
-    for &(name, table, key, kind) in LETTER_FIELDS {
-        let field = if name == ADDRESS[0] { r.address() } else { r.field(name, key, kind) };
+    for &(name, table, key, shape) in LETTER_FIELDS.iter() {
+        let field = if name == ADDRESS[0] { r.address() } else { r.field(name, key, shape) };
         fields.extend(field.map(|f| (table, f)));
     }
-    let draft = columns::cell(row, header, "status")
+    let status = fields::find("", key::STATUS).and_then(|f| f.column).unwrap_or(key::STATUS);
+    let draft = columns::cell(row, header, status)
         .is_some_and(|v| cells::display(v).trim().eq_ignore_ascii_case("draft"));
     let ok = r.ok;
     LetterRow { id, row: row.number, id_place, fields: ok.then_some(fields), draft }
@@ -271,19 +222,18 @@ fn read_area_row(
     let mut r = RowReader {
         sheet: &sheet.name,
         header,
-        layout: AREAS,
+        layout: &AREAS,
         row,
         context: String::new(),
         problems,
         ok: true,
     };
-    let id =
-        r.get("letter id").map(cells::display).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let number = r.get("area").cloned().map(|v| cells::area_number(&v));
+    let id = r.get(LETTER_ID).map(cells::display).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let number = r.get(AREA).cloned().map(|v| cells::area_number(&v));
     let number = match number {
         Some(Ok(n)) => n,
         Some(Err(message)) => {
-            r.fail("area", format!("area: {message}"));
+            r.fail(AREA, format!("{AREA}: {message}"));
             0
         }
         None => 0,
@@ -294,9 +244,9 @@ fn read_area_row(
         (false, n) => format!(" (letter \"{id}\", area {n})"),
     };
     let fields: Vec<Field> =
-        AREA_FIELDS.iter().filter_map(|&(name, key, kind)| r.field(name, key, kind)).collect();
+        AREA_FIELDS.iter().filter_map(|&(name, key, shape)| r.field(name, key, shape)).collect();
     let ok = r.ok;
-    let number_place = r.place("area");
+    let number_place = r.place(AREA);
     (id, AreaRow { number, row: row.number, number_place, fields: ok.then_some(fields) })
 }
 
@@ -327,8 +277,8 @@ pub(super) fn letters(
     let (Some(letters_sheet), Some(areas_sheet)) = (find("Letters"), find("Areas")) else {
         return (Vec::new(), problems);
     };
-    let letters_header = Header::read(letters_sheet, LETTERS, &mut problems);
-    let areas_header = Header::read(areas_sheet, AREAS, &mut problems);
+    let letters_header = Header::read(letters_sheet, &LETTERS, &mut problems);
+    let areas_header = Header::read(areas_sheet, &AREAS, &mut problems);
     let data = |sheet: &'_ Sheet, header: &Header| -> Vec<Row> {
         sheet.rows.iter().filter(|r| r.number > header.row).cloned().collect()
     };
@@ -366,7 +316,7 @@ pub(super) fn letters(
             let place = Place {
                 sheet: areas_sheet.name.clone(),
                 cell: areas_header
-                    .column("letter id")
+                    .column(LETTER_ID)
                     .map_or_else(|| format!("{0}:{0}", row.number), |c| cell_name(c, row.number)),
             };
             let mut message = format!("there is no letter \"{id}\" in {}", letters_sheet.name);
@@ -402,7 +352,11 @@ pub(super) fn letters(
             rows_of(its_areas.iter().map(|a| a.row).collect())
         );
         problems.extend(checked(&toml, &letter, &path, check));
-        built.push(Letter { path, source, body: toml.text });
+        let template = fields.iter().find_map(|(table, field)| match (table, &field.item) {
+            (None, Item::Line(name)) if field.key == key::TEMPLATE => Some(name.clone()),
+            _ => None,
+        });
+        built.push(Letter { path, source, body: toml.text, template });
     }
     (built, problems)
 }

@@ -3,7 +3,7 @@
 
 use crate::model::{Date, Judgement, Timescale, YearMonth};
 
-use super::sheet::Value;
+use super::sheet::{Value, parse_iso_date};
 
 /// A cell's value as text, as the spreadsheet shows it: whole numbers
 /// without `.0`, dates as ISO dates.
@@ -21,27 +21,22 @@ pub(super) fn display(value: &Value) -> String {
 /// The closest of `options` to `word`, when it is close enough to be a
 /// slip rather than another word.
 pub(super) fn closest<'a>(word: &str, options: &[&'a str]) -> Option<&'a str> {
-    let word = super::columns::normalise(word);
+    let word = normalise(word);
     options
         .iter()
-        .map(|o| (*o, strsim::jaro_winkler(&word, &super::columns::normalise(o))))
+        .map(|o| (*o, strsim::jaro_winkler(&word, &normalise(o))))
         .filter(|(_, score)| *score > 0.8)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(o, _)| o)
 }
 
-/// A `YYYY-MM-DD` date that exists.
-pub(super) fn parse_iso_date(text: &str) -> Option<Date> {
-    let shaped = text.len() == 10
-        && text
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if !shaped {
-        return None;
-    }
-    let parsed: toml::value::Datetime = text.parse().ok()?;
-    Date::try_from(parsed).ok()
+/// A header as compared: lowercase, without spaces, `_` and `-`.
+pub(super) fn normalise(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Cell text as written, with Windows line ends made plain; a cell that is

@@ -7,11 +7,12 @@
 //! may be left out, and a column nobody asked for is a warning with a
 //! "did you mean", never silently dropped.
 
+use std::sync::LazyLock;
+
+use super::cells;
 use super::sheet::{Row, Sheet, cell_name};
 use super::{Located, Severity};
-
-/// The CSV files of a tracker folder, the `Letters` and `Areas` sheets.
-pub(super) const CSV_FILES: [&str; 2] = ["letters.csv", "areas.csv"];
+use crate::model::fields::{self, FIELDS, Need, Table};
 
 /// One column of a sheet.
 #[derive(Debug, Clone, Copy)]
@@ -22,70 +23,54 @@ pub(super) struct Column {
     pub required: bool,
 }
 
-const fn req(header: &'static str) -> Column {
-    Column { header, required: true }
-}
-
-const fn opt(header: &'static str) -> Column {
-    Column { header, required: false }
-}
-
-/// The `Letters` sheet: one row per letter.
-pub(super) const LETTERS: &[Column] = &[
-    req("letter id"),
-    req("date"),
-    opt("status"),
-    opt("template"),
-    opt("language"),
-    opt("reference"),
-    req("recipient name"),
-    req("recipient role"),
-    req("recipient organisation"),
-    req("address line 1"),
-    opt("address line 2"),
-    opt("address line 3"),
-    opt("address line 4"),
-    opt("address line 5"),
-    opt("address line 6"),
-    opt("address line 7"),
-    opt("postcode"),
-    req("salutation"),
-    req("provider"),
-    req("service area"),
-    opt("code"),
-    req("week commencing"),
-    req("published"),
-    req("visit from"),
-    req("visit to"),
-    req("locations"),
-    req("assessed"),
-    req("met"),
-    opt("cc"),
-    opt("enclosures"),
-    req("signatory name"),
-    req("signatory role"),
-    req("overall"),
+/// The address block's columns, in order: each filled one is a line of
+/// `recipient.address`, whose own column (`address line 1`) comes first.
+pub(super) const ADDRESS: [&str; 8] = [
+    "address line 1",
+    "address line 2",
+    "address line 3",
+    "address line 4",
+    "address line 5",
+    "address line 6",
+    "address line 7",
+    "postcode",
 ];
 
-/// The `Areas` sheet: one row per area for improvement.
-pub(super) const AREAS: &[Column] = &[
-    req("letter id"),
-    req("area"),
-    req("timescale"),
-    req("action"),
-    req("judgement"),
-    req("reported"),
-    req("progress"),
-];
+/// The column naming the letter a row belongs to, in both sheets.
+pub(super) const LETTER_ID: &str = "letter id";
 
-/// A header as compared: lowercase, without spaces, `_` and `-`.
-pub(super) fn normalise(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+/// The `Areas` column numbering a letter's areas.
+pub(super) const AREA: &str = "area";
+
+/// The `Letters` sheet: one row per letter, a column per field of the
+/// finding file outside its areas (`model::fields`), in the file's order;
+/// required where every letter needs the field.
+pub(super) static LETTERS: LazyLock<Vec<Column>> = LazyLock::new(|| {
+    let mut columns = vec![Column { header: LETTER_ID, required: true }];
+    for field in FIELDS.iter().filter(|f| f.table != Table::Area) {
+        let Some(header) = field.column else { continue };
+        let required = field.need != Need::Optional;
+        if header == ADDRESS[0] {
+            columns.push(Column { header, required });
+            columns.extend(ADDRESS[1..].iter().map(|&header| Column { header, required: false }));
+        } else {
+            columns.push(Column { header, required });
+        }
+    }
+    columns
+});
+
+/// The `Areas` sheet: one row per area for improvement, a column per field
+/// of an `[[area]]`.
+pub(super) static AREAS: LazyLock<Vec<Column>> = LazyLock::new(|| {
+    let mut columns =
+        vec![Column { header: LETTER_ID, required: true }, Column { header: AREA, required: true }];
+    columns
+        .extend(fields::of(Table::Area).filter_map(|f| {
+            Some(Column { header: f.column?, required: f.need != Need::Optional })
+        }));
+    columns
+});
 
 /// Which column of the sheet holds each of the layout's columns.
 #[derive(Debug)]
@@ -116,11 +101,11 @@ impl Header {
             ));
             return Header { at, layout, row: 1 };
         };
-        let names: Vec<String> = layout.iter().map(|c| normalise(c.header)).collect();
+        let names: Vec<String> = layout.iter().map(|c| cells::normalise(c.header)).collect();
         for cell in &first.cells {
             let place = cell_name(cell.col, first.number);
-            let text = super::cells::display(&cell.value);
-            let key = normalise(&text);
+            let text = cells::display(&cell.value);
+            let key = cells::normalise(&text);
             match names.iter().position(|n| *n == key) {
                 Some(i) if at[i].is_some() => problems.push(Located::new(
                     Severity::Error,
@@ -137,7 +122,7 @@ impl Header {
                     let headers: Vec<&str> = layout.iter().map(|c| c.header).collect();
                     let mut message =
                         format!("unknown column \"{}\"; it is not imported", text.trim());
-                    if let Some(near) = super::cells::closest(&text, &headers) {
+                    if let Some(near) = cells::closest(&text, &headers) {
                         message.push_str(&format!("; did you mean \"{near}\"?"));
                     }
                     problems.push(Located::new(Severity::Warning, &sheet.name, &place, message));
@@ -167,9 +152,9 @@ impl Header {
 /// The sheet of the tracker named `wanted` (`Letters`), matched as headers
 /// are; CSV files are named after their sheet (`letters.csv`).
 pub(super) fn find_sheet<'a>(sheets: &'a [Sheet], wanted: &str) -> Option<&'a Sheet> {
-    let key = normalise(wanted);
+    let key = cells::normalise(wanted);
     sheets.iter().find(|s| {
-        let name = normalise(&s.name);
+        let name = cells::normalise(&s.name);
         name == key || name.strip_suffix(".csv") == Some(&key)
     })
 }

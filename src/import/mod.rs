@@ -39,6 +39,11 @@ const SHOWN: usize = 20;
 /// project's templates.
 pub type LetterCheck<'a> = &'a dyn Fn(&Path, String) -> FileProblems;
 
+/// The lines a finding file at a path, naming a template (the project's
+/// default if `None`), starts with to name its schema: `#:schema …` and a
+/// blank line (`project::schema_directive`).
+pub type SchemaLine<'a> = &'a dyn Fn(&Path, Option<&str>) -> String;
+
 /// Why a tracker was not imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -130,7 +135,7 @@ pub struct TrackerProblems {
 impl TrackerProblems {
     fn new(tracker: &Path, mut problems: Vec<Located>) -> TrackerProblems {
         let sheet_rank = |sheet: &str| {
-            let key = columns::normalise(sheet);
+            let key = cells::normalise(sheet);
             u8::from(!key.starts_with("letters"))
         };
         problems.sort_by_key(|p| (p.severity, sheet_rank(&p.sheet), p.position()));
@@ -180,11 +185,13 @@ impl std::error::Error for TrackerProblems {}
 /// Reads the tracker at `tracker` (a workbook, or a folder of CSV files)
 /// and plans the finding files it makes in `dir`: every cell checked, every
 /// letter checked with `check`, and what writing each file would do.
-/// `force` lets files edited since their import be replaced.
+/// `force` lets files edited since their import be replaced; each file
+/// starts with its `schema_line`.
 pub fn plan(
     tracker: &Path,
     dir: &Path,
     check: LetterCheck<'_>,
+    schema_line: SchemaLine<'_>,
     force: bool,
 ) -> Result<Plan, ImportError> {
     let sheets = sheet::read(tracker)?;
@@ -196,7 +203,7 @@ pub fn plan(
     if problems.has_errors() {
         return Err(ImportError::Invalid(problems));
     }
-    write::plan(letters, problems, force)
+    write::plan(letters, problems, schema_line, force)
 }
 
 #[cfg(test)]

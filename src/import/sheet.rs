@@ -8,10 +8,27 @@ use std::path::Path;
 use calamine::{Data, Reader};
 
 use super::ImportError;
+use crate::model::Date;
+
+/// The CSV files of a tracker folder, the `Letters` and `Areas` sheets.
+pub(super) const CSV_FILES: [&str; 2] = ["letters.csv", "areas.csv"];
+
+/// A `YYYY-MM-DD` date that exists.
+pub(super) fn parse_iso_date(text: &str) -> Option<Date> {
+    let shaped = text.len() == 10
+        && text
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return None;
+    }
+    let parsed: toml::value::Datetime = text.parse().ok()?;
+    Date::try_from(parsed).ok()
+}
 
 /// A tracker file's bytes, as calamine reads them.
 type Bytes = std::io::Cursor<Vec<u8>>;
-use crate::model::Date;
 
 /// The most rows a sheet may have.
 pub(super) const MAX_ROWS: usize = 50_000;
@@ -80,12 +97,12 @@ pub(super) fn read(path: &Path) -> Result<Vec<Sheet>, ImportError> {
     let failed = |reason: String| ImportError::Open { path: path.to_path_buf(), reason };
     if path.is_dir() {
         let mut sheets = Vec::new();
-        for name in super::columns::CSV_FILES {
+        for name in CSV_FILES {
             let file = path.join(name);
             if !file.is_file() {
                 return Err(failed(format!(
                     "the folder has no {name}; a tracker folder holds {}",
-                    super::columns::CSV_FILES.join(" and ")
+                    CSV_FILES.join(" and ")
                 )));
             }
             sheets.push(read_csv(&file, name)?);
@@ -231,7 +248,7 @@ fn value_of(data: &Data) -> Option<Value> {
 /// date cell holds it.
 fn iso_date(text: &str) -> Option<(Date, bool)> {
     let (day, time) = text.split_once('T').unwrap_or((text, ""));
-    let date = super::cells::parse_iso_date(day)?;
+    let date = parse_iso_date(day)?;
     let timed = !time.trim_start_matches(['0', ':', '.']).trim_start_matches('Z').is_empty();
     Some((date, timed))
 }

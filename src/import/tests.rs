@@ -129,7 +129,7 @@ impl Tracker {
     }
 
     /// The built letters, and the problems as the command prints them.
-    fn import(&self) -> (Vec<build::Letter>, Vec<String>) {
+    fn import(&self) -> (Vec<write::Letter>, Vec<String>) {
         import_sheets(&self.sheets())
     }
 
@@ -139,7 +139,7 @@ impl Tracker {
     }
 }
 
-fn import_sheets(sheets: &[Sheet]) -> (Vec<build::Letter>, Vec<String>) {
+fn import_sheets(sheets: &[Sheet]) -> (Vec<write::Letter>, Vec<String>) {
     let check = |path: &Path, text: String| {
         {
             let checks = crate::finding::TextChecks { markdown: &|_| Vec::new(), english: None };

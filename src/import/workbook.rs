@@ -102,7 +102,7 @@ fn build() -> Result<Vec<u8>, XlsxError> {
     let wrap = Format::new().set_text_wrap();
 
     let letters = workbook.add_worksheet().set_name("Letters")?;
-    headers(letters, LETTERS, &bold)?;
+    headers(letters, &LETTERS, &bold)?;
     for (col, column) in LETTERS.iter().enumerate() {
         let Some((_, value)) = LETTER.iter().find(|(h, _)| *h == column.header) else { continue };
         let col = col as u16;
@@ -118,7 +118,7 @@ fn build() -> Result<Vec<u8>, XlsxError> {
     }
 
     let areas = workbook.add_worksheet().set_name("Areas")?;
-    headers(areas, AREAS, &bold)?;
+    headers(areas, &AREAS, &bold)?;
     for (row, cells) in AREA_ROWS.iter().enumerate() {
         for (col, column) in AREAS.iter().enumerate() {
             let Some((_, text)) = cells.iter().find(|(h, _)| *h == column.header) else { continue };
@@ -148,4 +148,19 @@ fn headers(sheet: &mut Worksheet, layout: &[Column], bold: &Format) -> Result<()
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_fills_only_columns_of_the_sheets() {
+        for (header, _) in LETTER {
+            assert!(LETTERS.iter().any(|c| c.header == *header), "{header}");
+        }
+        for (header, _) in AREA_ROWS.iter().flat_map(|row| row.iter()) {
+            assert!(AREAS.iter().any(|c| c.header == *header), "{header}");
+        }
+    }
 }

@@ -8,11 +8,24 @@ use std::path::{Path, PathBuf};
 
 use siphasher::sip::SipHasher13;
 
-use super::build::Letter;
-use super::{ImportError, TrackerProblems};
+use super::{ImportError, SchemaLine, TrackerProblems};
 
 /// The comment line holding the hash of the rest of the file.
 const HASH_LINE: &str = "# import-hash: ";
+
+/// One letter, built and checked.
+#[derive(Debug)]
+pub(super) struct Letter {
+    /// Where its finding file goes.
+    pub path: PathBuf,
+    /// The tracker and rows it came from, for the file's first comment.
+    pub source: String,
+    /// The finding file's TOML.
+    pub body: String,
+    /// The template it names, if not the project's default: the schema
+    /// its first line points at.
+    pub template: Option<String>,
+}
 
 /// What writing one file does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,10 +97,12 @@ fn hash(body: &str) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// The file's text: the comment naming where it came from, then the body.
-fn with_header(letter: &Letter) -> String {
+/// The file's text: the line naming its schema (`schema_line`), the
+/// comment naming where it came from, then the body. The hash covers the
+/// body alone.
+fn with_header(letter: &Letter, schema_line: &str) -> String {
     format!(
-        "# Imported by `letterpress import` from {}.\n\
+        "{schema_line}# Imported by `letterpress import` from {}.\n\
          # Change the tracker and import again; once this file is edited, import leaves it alone.\n\
          {HASH_LINE}{}\n\n{}",
         letter.source,
@@ -112,12 +127,13 @@ fn as_imported(text: &str) -> Result<(), String> {
 pub(super) fn plan(
     letters: Vec<Letter>,
     warnings: TrackerProblems,
+    schema_line: SchemaLine<'_>,
     force: bool,
 ) -> Result<Plan, ImportError> {
     let mut files = Vec::new();
     let mut refused = Vec::new();
     for letter in letters {
-        let text = with_header(&letter);
+        let text = with_header(&letter, &schema_line(&letter.path, letter.template.as_deref()));
         let action = match std::fs::read_to_string(&letter.path) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Action::Create,
             Err(err) => {
@@ -162,8 +178,10 @@ mod tests {
             path: "x.toml".into(),
             source: "t.xlsx (Letters row 2)".into(),
             body: "a = 1\n".into(),
+            template: None,
         };
-        let text = with_header(&letter);
+        let text = with_header(&letter, "#:schema ../schemas/monitoring.schema.json\n\n");
+        assert!(text.starts_with("#:schema ../schemas/monitoring.schema.json\n\n# Imported"));
         assert_eq!(as_imported(&text), Ok(()));
         assert!(as_imported(&text.replace("a = 1", "a = 2")).unwrap_err().contains("edited"));
         assert!(as_imported("a = 1\n").unwrap_err().contains("not written by import"));

@@ -7,9 +7,11 @@
 
 mod config;
 mod date;
+pub mod fields;
 mod file_name;
 mod kind;
 mod language;
+pub mod schema;
 mod summary;
 
 use std::fmt;

@@ -146,4 +146,45 @@ mod tests {
         assert!(text.contains("\nlanguage = \"cy\"   "), "{text}");
         toml::de::DeTable::parse(&text).unwrap();
     }
+
+    #[test]
+    fn the_scaffold_has_every_field_of_the_description_and_no_other() {
+        use crate::model::fields::{FIELDS, Table};
+        // Its optional fields are written commented out: read them too.
+        let text: String = SCAFFOLD
+            .lines()
+            .map(|line| {
+                let commented = line.strip_prefix("# ").filter(|rest| {
+                    rest.split_once(" = ").is_some_and(|(key, _)| {
+                        key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    })
+                });
+                format!("{}\n", commented.unwrap_or(line))
+            })
+            .collect();
+        let table: toml::Table = toml::from_str(&text).unwrap();
+        let mut written = Vec::new();
+        for (key, value) in &table {
+            match value {
+                toml::Value::Table(fields) => {
+                    written.extend(fields.keys().map(|k| format!("{key}.{k}")));
+                }
+                toml::Value::Array(areas) if key == "area" => {
+                    let area = areas[0].as_table().unwrap();
+                    written.extend(area.keys().map(|k| format!("{key}.{k}")));
+                }
+                _ => written.push(key.clone()),
+            }
+        }
+        let mut described: Vec<String> = FIELDS
+            .iter()
+            .map(|f| match f.table {
+                Table::Top => f.key.to_owned(),
+                table => format!("{}.{}", table.key(), f.key),
+            })
+            .collect();
+        written.sort();
+        described.sort();
+        assert_eq!(written, described);
+    }
 }

@@ -38,6 +38,41 @@ pub struct Project {
 /// every letter (each letter adds the files typst read for it).
 pub const SHARED_FOLDERS: [&str; 2] = ["templates", "fonts"];
 
+/// The folder of the project's JSON Schemas, one per letter kind, that
+/// editors check finding files against (`letterpress schema`).
+pub const SCHEMAS: &str = "schemas";
+
+/// The schema of finding files that name the template `name`.
+pub fn schema_path(root: &Path, name: &str) -> PathBuf {
+    root.join(SCHEMAS).join(format!("{name}.schema.json"))
+}
+
+/// The first lines of the finding file `file` of the project at `root`
+/// when it names the template `name`: `#:schema ../schemas/NAME.schema.json`
+/// (relative, so the project can move) and a blank line, which tombi and
+/// Even Better TOML read to complete and check the file. Nothing for a file
+/// outside the project. The file and its folders need not exist yet.
+pub fn schema_directive(root: &Path, file: &Path, name: &str) -> String {
+    let Some(depth) = depth_below(root, file) else { return String::new() };
+    format!("#:schema {}{SCHEMAS}/{name}.schema.json\n\n", "../".repeat(depth))
+}
+
+/// How many folders below `root` the folder of `file` is; `None` outside it.
+fn depth_below(root: &Path, file: &Path) -> Option<usize> {
+    let mut at = file.parent()?;
+    let mut missing = 0;
+    let existing = loop {
+        let here = if at.as_os_str().is_empty() { Path::new(".") } else { at };
+        if let Ok(found) = std::fs::canonicalize(here) {
+            break found;
+        }
+        at.file_name()?;
+        missing += 1;
+        at = at.parent()?;
+    };
+    Some(existing.strip_prefix(root).ok()?.components().count() + missing)
+}
+
 /// Why no usable project was found.
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {

@@ -2,7 +2,7 @@
 //! rejected by `check` with exactly the recorded message (`NAME.stderr`), and
 //! by `render` without writing a PDF or touching the input.
 //!
-//! Refresh the snapshots with `UPDATE_SNAPSHOTS=1 cargo test --test bad_input`
+//! Refresh the snapshots with `UPDATE_SNAPSHOTS=1 cargo test --test it bad_input`
 //! and review the diff.
 
 use crate::common;

@@ -292,13 +292,9 @@ fn stopped_then_resumed(signal: &str) -> (usize, usize, Option<i32>) {
             dir.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count()
         })
     };
-    let started = Instant::now();
-    // Past the first save of progress (every second), then stop it.
-    while (pdfs() < 10 || started.elapsed() < Duration::from_millis(1500))
-        && started.elapsed() < Duration::from_secs(60)
-    {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    // Past the first save of progress (its manifest on disk), then stop it.
+    let progress = out.join(".letterpress-manifest.toml");
+    wait_for("saved progress", Duration::from_secs(60), || pdfs() >= 10 && progress.exists());
     let status = Process::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let code = child.wait_with_output().unwrap().status.code();

@@ -153,3 +153,48 @@ fn a_file_that_cannot_be_written_exits_3_and_one_that_exists_exits_1() {
         .code(3)
         .stderr(contains("cannot write"));
 }
+
+#[test]
+fn schema_writes_every_kind_and_replaces_only_its_own() {
+    let outside = tempfile::tempdir().unwrap();
+    let root = outside.path().join("office");
+    letterpress().current_dir(outside.path()).args(["init", "office"]).assert().success();
+    let schema = |name: &str| root.join(format!("schemas/{name}.schema.json"));
+    for name in ["monitoring", "brief"] {
+        let text = std::fs::read_to_string(schema(name)).unwrap();
+        assert!(text.contains("\"additionalProperties\": false"), "{text}");
+    }
+    assert!(!schema("monitoring.cy").exists(), "a Welsh letter is of its template's kind");
+    letterpress()
+        .current_dir(&root)
+        .arg("schema")
+        .assert()
+        .success()
+        .stderr(contains("up to date"));
+    // A template of the project's own, which needs no areas, gets its schema.
+    std::fs::write(
+        root.join("templates/note.md.tera"),
+        "+++\nabout = \"a note\"\nneeds = [\"overall\"]\n+++\nA note.\n",
+    )
+    .unwrap();
+    letterpress()
+        .current_dir(&root)
+        .arg("schema")
+        .assert()
+        .success()
+        .stderr(contains("wrote schemas/note.schema.json"));
+    let note: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema("note")).unwrap()).unwrap();
+    let required: Vec<&str> =
+        note["required"].as_array().unwrap().iter().filter_map(|k| k.as_str()).collect();
+    assert!(required.contains(&"overall") && !required.contains(&"visit"), "{required:?}");
+    // A file it did not write is never replaced.
+    std::fs::write(schema("note"), "{}\n").unwrap();
+    letterpress()
+        .current_dir(&root)
+        .arg("schema")
+        .assert()
+        .code(1)
+        .stderr(contains("was not written by `letterpress schema`"));
+    assert_eq!(std::fs::read_to_string(schema("note")).unwrap(), "{}\n");
+}

@@ -231,6 +231,9 @@ fn new_scaffolds_a_finding_that_asks_for_every_choice_and_never_overwrites() {
     let after = today();
     let path = project.path().join("letters/drafts/north.toml");
     let written = std::fs::read_to_string(&path).unwrap();
+    // First an editor's pointer to the schema, which `new` wrote if missing.
+    assert!(written.starts_with("#:schema ../../schemas/monitoring.schema.json\n\n#"), "{written}");
+    assert!(project.path().join("schemas/monitoring.schema.json").is_file());
     let date = written.lines().find(|l| l.starts_with("date = ")).unwrap();
     assert!(date.contains(&before) || date.contains(&after), "{date} is not today ({before})");
     assert!(written.contains("status = \"draft\""));

@@ -51,7 +51,7 @@ fn warnings_show_in_the_preview_and_the_folder_page_describes_each_letter() {
     let base = "/letter/warned";
     html(port, &format!("{base}/"));
     let mut events = Events::open(port, &format!("{base}/events"));
-    let state = events.next_change(&Value::Null, Duration::from_secs(20));
+    let state = events.next_change(&Value::Null, Duration::from_secs(60));
     assert_eq!(state["error"], Value::Null, "{state}");
     assert!(state["warnings"].as_str().is_some_and(|w| w.contains("raw HTML")), "{state}");
     let page = html(port, &format!("{base}/"));
@@ -60,7 +60,7 @@ fn warnings_show_in_the_preview_and_the_folder_page_describes_each_letter() {
     // A broken letter's PDF link says why there is none.
     html(port, "/letter/broken/");
     let mut broken = Events::open(port, "/letter/broken/events");
-    let state = broken.next_change(&Value::Null, Duration::from_secs(20));
+    let state = broken.next_change(&Value::Null, Duration::from_secs(60));
     assert!(state["error"].is_string(), "{state}");
     let (status, body) = get(port, "/letter/broken/letter.pdf");
     assert_eq!(status, 404);

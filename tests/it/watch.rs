@@ -18,25 +18,25 @@ fn a_save_rerenders_and_a_broken_file_recovers() {
     );
     let renders = || log.lock().unwrap().matches("rendered ").count();
 
-    wait_for("the first render", Duration::from_secs(20), || renders() >= 1);
+    wait_for("the first render", Duration::from_secs(60), || renders() >= 1);
     assert!(pdf_text(&pdf).contains("Dear Mr Douglas"));
 
     let original = std::fs::read_to_string(&finding).unwrap();
     std::fs::write(&finding, original.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
-    wait_for("the re-render after a save", Duration::from_secs(2), || {
+    wait_for("the re-render after a save", Duration::from_secs(60), || {
         renders() >= 2 && pdf_text(&pdf).contains("Dear Dr Douglas")
     });
 
     let good = std::fs::read(&pdf).unwrap();
     std::fs::write(&finding, original.replace("overall = \"satisfactory\"", "overall = \"grand\""))
         .unwrap();
-    wait_for("the error report", Duration::from_secs(2), || {
+    wait_for("the error report", Duration::from_secs(60), || {
         log.lock().unwrap().contains("`grand` is not a judgement")
     });
     assert_eq!(std::fs::read(&pdf).unwrap(), good, "a broken save replaced the PDF");
 
     std::fs::write(&finding, &original).unwrap();
-    wait_for("recovery after the fix", Duration::from_secs(2), || {
+    wait_for("recovery after the fix", Duration::from_secs(60), || {
         renders() >= 3 && pdf_text(&pdf).contains("Dear Mr Douglas")
     });
 }
@@ -84,11 +84,11 @@ fn watch_bilingual(welsh: &str, translation: &str) {
     std::fs::write(&welsh_path, welsh_text).unwrap();
     let pdf = project.path().join("both.pdf");
     let _child = watch_quietly(project.path(), welsh, "both.pdf");
-    wait_for("the first render", Duration::from_secs(20), || {
+    wait_for("the first render", Duration::from_secs(60), || {
         pdf.exists() && pdf_text(&pdf).contains("Dear Mr Douglas")
     });
     std::fs::write(&english, original.replace("Dear Mr Douglas", "Dear Dr Douglas")).unwrap();
-    wait_for("the re-render after the English file's save", Duration::from_secs(2), || {
+    wait_for("the re-render after the English file's save", Duration::from_secs(60), || {
         pdf_text(&pdf).contains("Dear Dr Douglas")
     });
 }
@@ -99,7 +99,7 @@ fn replacing_a_signature_image_rerenders_the_letter() {
     let image = sign_with_image(project.path());
     let pdf = project.path().join("signed.pdf");
     let _child = watch_quietly(project.path(), DEMO, "signed.pdf");
-    wait_for("the first render", Duration::from_secs(20), || pdf.exists());
+    wait_for("the first render", Duration::from_secs(60), || pdf.exists());
     let first = std::fs::read(&pdf).unwrap();
     // Saved unchanged: typst finds everything in its caches this time, and
     // what it read must still be known.
@@ -107,9 +107,11 @@ fn replacing_a_signature_image_rerenders_the_letter() {
     let before = modified();
     let finding = project.path().join("letters/cafcass-greater-london.toml");
     std::fs::write(&finding, std::fs::read(&finding).unwrap()).unwrap();
-    wait_for("the render after an unchanged save", Duration::from_secs(2), || modified() != before);
+    wait_for("the render after an unchanged save", Duration::from_secs(60), || {
+        modified() != before
+    });
     std::fs::copy(repo().join("docs/serve-preview.png"), &image).unwrap();
-    wait_for("the re-render after the signature image changed", Duration::from_secs(2), || {
+    wait_for("the re-render after the signature image changed", Duration::from_secs(60), || {
         std::fs::read(&pdf).is_ok_and(|now| now != first)
     });
 }
@@ -121,16 +123,16 @@ fn a_layout_in_a_templates_folder_made_while_watching_is_watched_too() {
     std::fs::remove_dir_all(&templates).unwrap();
     let pdf = project.path().join("laid-out.pdf");
     let _child = watch_quietly(project.path(), DEMO, "laid-out.pdf");
-    wait_for("the first render", Duration::from_secs(20), || pdf.exists());
+    wait_for("the first render", Duration::from_secs(60), || pdf.exists());
     let layout = std::fs::read_to_string(repo().join("templates/layout.typ")).unwrap();
     let relabelled = |label: &str| layout.replace("[#labels.page #n", &format!("[{label} #n"));
     std::fs::create_dir(&templates).unwrap();
     std::fs::write(templates.join("layout.typ"), relabelled("Sheet")).unwrap();
-    wait_for("the render with the new layout", Duration::from_secs(2), || {
+    wait_for("the render with the new layout", Duration::from_secs(60), || {
         pdf_text(&pdf).contains("Sheet 2 of 6")
     });
     std::fs::write(templates.join("layout.typ"), relabelled("Leaf")).unwrap();
-    wait_for("the render after editing it", Duration::from_secs(2), || {
+    wait_for("the render after editing it", Duration::from_secs(60), || {
         pdf_text(&pdf).contains("Leaf 2 of 6")
     });
 }
