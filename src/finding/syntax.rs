@@ -144,6 +144,15 @@ fn explain(
     at: usize,
     mut span: Option<Range<usize>>,
 ) -> (Problem, bool) {
+    let unseen = unseen::control_character(line);
+    if let Some(found) =
+        unseen.or_else(|| message.starts_with(unseen::TOO_DEEP).then(|| unseen::too_deep(line)))
+    {
+        return (
+            Problem::error(None, found.said, Some(found.span)).with_hint(found.fix),
+            found.swallows,
+        );
+    }
     let column = line.text.floor_char_boundary(at.saturating_sub(line.start));
     let mut swallows = false;
     let (said, fix) = if line.text.trim_start().starts_with('[') {
@@ -627,6 +636,8 @@ fn closing(text: &str, delimiter: &str) -> Option<usize> {
     }
     None
 }
+
+mod unseen;
 
 #[cfg(test)]
 mod tests;

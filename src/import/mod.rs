@@ -17,6 +17,7 @@
 mod build;
 mod cells;
 mod columns;
+mod ods;
 mod sheet;
 mod text;
 mod workbook;

@@ -115,9 +115,11 @@ pub(super) fn read(path: &Path) -> Result<Vec<Sheet>, ImportError> {
             "a tracker is an .xlsx, .xlsm or .ods workbook, or a folder holding letters.csv and areas.csv".into(),
         ));
     }
-    let bytes = std::io::Cursor::new(read_tracker_file(path)?);
+    let bytes = read_tracker_file(path)?;
     let mut sheets = Vec::new();
     if extension.as_deref() == Some("ods") {
+        super::ods::check_used_ranges(&bytes).map_err(failed)?;
+        let bytes = std::io::Cursor::new(bytes);
         let mut workbook: calamine::Ods<Bytes> = calamine::open_workbook_from_rs(bytes)
             .map_err(|e: calamine::OdsError| failed(e.to_string()))?;
         for name in workbook.sheet_names() {
@@ -126,8 +128,9 @@ pub(super) fn read(path: &Path) -> Result<Vec<Sheet>, ImportError> {
         }
         return Ok(sheets);
     }
-    let mut workbook: calamine::Xlsx<Bytes> = calamine::open_workbook_from_rs(bytes)
-        .map_err(|e: calamine::XlsxError| failed(e.to_string()))?;
+    let mut workbook: calamine::Xlsx<Bytes> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e: calamine::XlsxError| failed(e.to_string()))?;
     for name in Reader::sheet_names(&workbook) {
         let cells = used_cells(&mut workbook, &name).map_err(|e| failed(e.to_string()))?;
         let range = bounded_range(&name, cells).map_err(failed)?;
@@ -174,21 +177,31 @@ fn bounded_range(
     if let (Some(top), Some(bottom), Some(left), Some(right)) =
         (rows.clone().min(), rows.max(), cols.clone().min(), cols.max())
     {
-        let (height, width) = (u64::from(bottom - top) + 1, u64::from(right - left) + 1);
-        if height * width > MAX_USED_CELLS {
-            return Err(format!(
-                "sheet {} uses cells from {} to {}: {height} rows × {width} columns, {} cells; \
-                 a tracker sheet may span at most {MAX_USED_CELLS} cells. Delete what is in {} \
-                 (and any other far-off cell)",
-                crate::diagnostic::quoted(name),
-                cell_name(left, top + 1),
-                cell_name(right, bottom + 1),
-                height * width,
-                cell_name(right, bottom + 1),
-            ));
-        }
+        check_span(name, (top, bottom, left, right))?;
     }
     Ok(calamine::Range::from_sparse(cells))
+}
+
+/// Refuses a sheet whose used range, (top, bottom, left, right) counted
+/// from 0, spans more than [`MAX_USED_CELLS`] cells.
+pub(super) fn check_span(
+    name: &str,
+    (top, bottom, left, right): (u32, u32, u32, u32),
+) -> Result<(), String> {
+    let (height, width) = (u64::from(bottom - top) + 1, u64::from(right - left) + 1);
+    if height * width > MAX_USED_CELLS {
+        return Err(format!(
+            "sheet {} uses cells from {} to {}: {height} rows × {width} columns, {} cells; \
+             a tracker sheet may span at most {MAX_USED_CELLS} cells. Delete what is in {} \
+             (and any other far-off cell)",
+            crate::diagnostic::quoted(name),
+            cell_name(left, top.saturating_add(1)),
+            cell_name(right, bottom.saturating_add(1)),
+            height * width,
+            cell_name(right, bottom.saturating_add(1)),
+        ));
+    }
+    Ok(())
 }
 
 /// The bytes of a tracker file: a regular file (a named pipe or a device

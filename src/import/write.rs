@@ -134,8 +134,15 @@ pub(super) fn plan(
     let mut refused = Vec::new();
     for letter in letters {
         let text = with_header(&letter, &schema_line(&letter.path, letter.template.as_deref()));
-        let action = match std::fs::read_to_string(&letter.path) {
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Action::Create,
+        // Through the door: a named pipe or device there fails at once.
+        let old = crate::sandbox::read_file(&letter.path, crate::sandbox::Kind::Finding)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let action = match old {
+            Err(err) if err.is_not_found() => Action::Create,
+            Err(crate::sandbox::ReadError::NotAFile { what, .. }) => {
+                refused.push((shown(&letter.path), format!("it is {what}, not a file")));
+                continue;
+            }
             Err(err) => {
                 refused.push((shown(&letter.path), format!("it cannot be read: {err}")));
                 continue;

@@ -329,3 +329,41 @@ fn kill_9_loses_at_most_the_last_moment_of_a_batch() {
     assert!(unchanged > 0, "all {written} letters were rendered again");
     assert!(unchanged <= written);
 }
+
+/// A stop signal ends a running batch promptly, however many letters are
+/// left: once the batch has said it rendered its first letter, SIGTERM
+/// ends it (the letter in flight finished, the rest skipped) well within
+/// 10 s, where the whole run takes minutes.
+#[cfg(unix)]
+#[test]
+fn sigterm_ends_a_running_batch_promptly() {
+    use std::io::BufRead;
+    let project = project_copy();
+    let letters = project.path().join("letters");
+    for i in 0..200 {
+        std::fs::write(letters.join(format!("copy-{i:03}.toml")), demo_text()).unwrap();
+    }
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("letterpress"))
+        .current_dir(project.path())
+        .args(["batch", "letters", "-o", "out", "--jobs", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.by_ref().map_while(Result::ok).find(|line| line.starts_with("rendered "));
+    assert!(first.is_some(), "the batch ended before it rendered a letter");
+    let pid = child.id().to_string();
+    assert!(Process::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    // Drain its stderr so it never waits on a full pipe.
+    std::thread::spawn(move || lines.map_while(Result::ok).count());
+    let (sender, ended) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait().map(|status| status.code())));
+    match ended.recv_timeout(Duration::from_secs(10)) {
+        Ok(code) => assert_eq!(code.unwrap(), Some(130)),
+        Err(_) => {
+            let _ = Process::new("kill").args(["-KILL", &pid]).status();
+            panic!("the batch was still running 10 s after SIGTERM");
+        }
+    }
+}

@@ -268,6 +268,40 @@ fn a_workbook_with_a_far_cell_is_refused_before_it_is_laid_out() {
         .stderr(contains("at most 2000000 cells"));
 }
 
+/// An `.ods` workbook whose only sheet holds `letter id` at A1 and `far`
+/// at ALL3000, the rows and columns between written as repeats (a few
+/// hundred bytes that claim 3,000,000 cells).
+fn far_ods(path: &Path) {
+    use std::io::Write;
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Letters"><table:table-row><table:table-cell office:value-type="string"><text:p>letter id</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="2998"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="999"/><table:table-cell office:value-type="string"><text:p>far</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#;
+    for (name, bytes) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(bytes.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn an_ods_sheet_with_a_far_cell_is_refused_before_it_is_laid_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("far.ods");
+    far_ods(&path);
+    let project = project_copy();
+    assert_on(project.path(), &["import", path.to_str().unwrap()])
+        .failure()
+        .stderr(contains("far.ods"))
+        .stderr(contains("3000 rows × 1000 columns"))
+        .stderr(contains("at most 2000000 cells"));
+}
+
 #[cfg(unix)]
 #[test]
 fn a_tracker_that_is_a_pipe_or_a_link_to_a_device_fails_at_once() {

@@ -334,6 +334,28 @@ fn an_imported_file_edited_by_hand_is_kept_unless_forced() {
     assert!(std::fs::read_to_string(&file).unwrap().contains("Dear Mr Douglas"));
 }
 
+/// A named pipe where `import` would write a letter: it fails at once
+/// (reading it would wait for a writer forever), saying what is there.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_where_import_writes_a_letter_fails_at_once() {
+    let project = project_copy();
+    let tracker = project.path().join("tracker.xlsx");
+    write_xlsx(&tracker, &demo_sheets());
+    let pipe = project.path().join("imported/cafcass-greater-london.toml");
+    std::fs::create_dir_all(pipe.parent().unwrap()).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    letterpress()
+        .current_dir(project.path())
+        .args(["import", "tracker.xlsx", "-o", "imported"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "imported/cafcass-greater-london.toml: it is a named pipe, not a file",
+        ));
+}
+
 /// Copies a workbook, replacing every `TODO` cell by `fill(sheet, cell)`.
 fn filled(from: &Path, to: &Path, fill: impl Fn(&str, &str) -> String) {
     use calamine::{Data, Reader};

@@ -232,3 +232,29 @@ fn a_tab_before_a_line_is_shown_as_spaces_in_the_hint() {
     let (_, hint) = one("[recipient]\n\trole: \"Director\"\n");
     assert_eq!(hint, "write the line as:     role = \"Director\"");
 }
+
+#[test]
+fn a_raw_control_character_is_named_with_its_line_and_column() {
+    let (message, hint) = one("a = 1\nrole = \"£ ’ é 🙂\u{0} Chief\"\n");
+    assert_eq!(
+        message,
+        "line 2, column 16 holds a NUL character (U+0000, a zero byte): it cannot be seen, and a letter cannot print it"
+    );
+    assert_eq!(hint, "delete it; write the line as: role = \"£ ’ é 🙂 Chief\"");
+    let (message, _) = one("role = \"x\u{1b}[2J\"\n");
+    assert!(message.contains("column 10 holds an escape character (U+001B)"), "{message}");
+}
+
+#[test]
+fn a_value_nested_thousands_deep_is_said_once_with_its_line() {
+    let text = format!("a = 1\noverall = {}\nrole = \"Chief Executive\"\n", "[".repeat(3000));
+    let found = explained(&text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (line, message, hint) = &found[0];
+    assert_eq!(*line, 2);
+    assert_eq!(
+        message,
+        "line 2 opens 3000 brackets [ or { inside each other, more than any value holds"
+    );
+    assert!(hint.ends_with("give it a value, like: overall = \"good\""), "{hint}");
+}
