@@ -16,6 +16,7 @@ mod cache;
 pub mod cli;
 mod commands;
 pub mod diagnostic;
+pub mod docx;
 pub mod finding;
 mod import;
 pub mod model;

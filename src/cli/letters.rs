@@ -13,7 +13,7 @@ use super::{OutputArgs, project_for};
 use crate::commands::batch::{self, BatchOptions, LetterResult, Outcome};
 use crate::commands::{serve, watch};
 use crate::diagnostic::{FileProblems, Problem, display_path};
-use crate::output::{OwnerRecords, Place};
+use crate::output::{Format, OwnerRecords, Place};
 use crate::render::{Renderer, Written};
 use crate::typeset::{PageImages, PngCompression};
 
@@ -28,11 +28,30 @@ fn renderer_with(
     project: Option<&Path>,
     start: &Path,
     output: &OutputArgs,
+    format: Format,
 ) -> Result<Renderer, Failure> {
     Ok(Renderer::new(project_for(project, start)?)?
         .with_output(output.paper.into(), &output.pdf_standards)?
         .with_draft(output.draft)
+        .with_format(format)
         .denying_warnings(output.deny_warnings))
+}
+
+/// The format asked for: `--format`, else the extension of the file `-o`
+/// names, else PDF. A file named for the other format is refused rather
+/// than written with the wrong contents.
+fn format_for(output: Option<&Path>, args: &OutputArgs) -> Result<Format, Failure> {
+    let named = output.and_then(Format::of_file);
+    match (args.format.map(Format::from), named) {
+        (Some(asked), Some(named)) if asked != named => Err(Failure::Refused(format!(
+            "--format {} writes a .{} file, but -o names {}: name it with .{} or leave out --format",
+            asked.extension(),
+            asked.extension(),
+            output.unwrap_or(Path::new("")).display(),
+            asked.extension()
+        ))),
+        (asked, named) => Ok(asked.or(named).unwrap_or_default()),
+    }
 }
 
 /// Writes one letter as every command that writes one does, then saves the
@@ -60,7 +79,13 @@ pub(super) fn render(
     output_args: &OutputArgs,
 ) -> Result<ExitCode, Failure> {
     let start = finding.parent().unwrap_or(Path::new("."));
-    let renderer = renderer_with(project, start, output_args)?;
+    let format = format_for(output, output_args)?;
+    if png && format == Format::Docx {
+        return Err(Failure::Refused(
+            "--png makes page images of the PDF; leave it out for a DOCX".into(),
+        ));
+    }
+    let renderer = renderer_with(project, start, output_args, format)?;
     if emit_typst {
         super::print_out(format_args!("{}", renderer.prepare(finding)?.source));
         return Ok(ExitCode::SUCCESS);
@@ -164,7 +189,12 @@ pub(super) fn batch(
     args: &BatchArgs<'_>,
     output_args: &OutputArgs,
 ) -> Result<ExitCode, Failure> {
-    let renderer = renderer_with(project, dir.unwrap_or(Path::new(".")), output_args)?;
+    let renderer = renderer_with(
+        project,
+        dir.unwrap_or(Path::new(".")),
+        output_args,
+        format_for(None, output_args)?,
+    )?;
     let letters = renderer.project().root.join("letters");
     let dir = dir.unwrap_or(&letters);
     static CANCEL: AtomicBool = AtomicBool::new(false);

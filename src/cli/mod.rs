@@ -38,6 +38,7 @@ use clap::{Parser, Subcommand};
 use typst_pdf::PdfStandard;
 
 use crate::model::Language;
+use crate::output::Format;
 use crate::render::Paper;
 
 /// Turns inspection findings (TOML + Markdown) into formal letters as PDF.
@@ -70,6 +71,29 @@ pub struct OutputArgs {
     /// Fail a letter that has warnings (as `check --deny-warnings` does).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Write the letter as a PDF, or as an editable Word document (docx),
+    /// e.g. the copy a provider checks for factual accuracy (default: pdf,
+    /// or docx for `-o NAME.docx`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+}
+
+/// What a letter is written as, as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// The letter to send, PDF/UA.
+    Pdf,
+    /// An editable Word document.
+    Docx,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Docx => Format::Docx,
+        }
+    }
 }
 
 fn parse_language(text: &str) -> Result<Language, String> {
@@ -116,7 +140,8 @@ pub enum Command {
     Render {
         /// The finding file (TOML).
         finding: PathBuf,
-        /// Output folder, or a file name ending in .pdf (default: out/ in the project).
+        /// Output folder, or a file name ending in .pdf or .docx (default:
+        /// out/ in the project).
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Print the generated typst source to stdout instead of writing a PDF.

@@ -379,7 +379,7 @@ fn plan(renderer: &Renderer, dir: &Path, finding_path: PathBuf, shared: u128) ->
     let shown = display_path(&finding_path);
     let relative = finding_path.strip_prefix(dir).unwrap_or(&finding_path);
     let folder = relative.parent().unwrap_or(Path::new(""));
-    let fallback = relative.with_extension("pdf");
+    let fallback = relative.with_extension(renderer.format().extension());
     let files = &renderer.project().files;
     let mut warnings = None;
     let named = guarded(|| {

@@ -76,6 +76,11 @@ pub enum Status {
     /// Ready to sign and send: no placeholders may remain.
     #[default]
     Final,
+    /// The copy the provider checks for factual accuracy before the letter
+    /// is final: complete (no placeholders, as a final letter), never
+    /// signed, "Draft for factual accuracy check" on every page.
+    #[serde(rename = "factual-accuracy")]
+    FactualAccuracy,
 }
 
 /// The addressee.

@@ -57,6 +57,33 @@ pub enum OutputError {
     },
 }
 
+/// What a letter is written as.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// The letter to send: PDF/UA.
+    #[default]
+    Pdf,
+    /// An editable copy (Word's WordprocessingML), e.g. for the provider's
+    /// factual-accuracy check.
+    Docx,
+}
+
+impl Format {
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// The format a file name asks for by its extension, if any.
+    pub fn of_file(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        [Format::Pdf, Format::Docx].into_iter().find(|f| f.extension() == extension)
+    }
+}
+
 /// Name of the lock file a batch holds in its output folder.
 pub const LOCK_FILE: &str = ".letterpress-lock";
 
@@ -152,9 +179,10 @@ impl Destination {
         finding_path: &Path,
         finding: &Finding,
         place: Place<'_>,
+        format: Format,
     ) -> Result<Destination, OutputError> {
         let output = match place {
-            Place::Given(Some(file)) if is_pdf_file(file) => {
+            Place::Given(Some(file)) if Format::of_file(file).is_some() => {
                 return Ok(Destination { path: file.to_path_buf(), explicit: true });
             }
             Place::Named(pdf) => {
@@ -168,13 +196,9 @@ impl Destination {
             .expand(finding_path, finding)
             .map_err(|source| OutputError::Name { finding: display_path(finding_path), source })?;
         let folder = output.map_or_else(|| root.join("out"), Path::to_path_buf);
-        Ok(Destination { path: folder.join(name), explicit: false })
+        let path = folder.join(name).with_extension(format.extension());
+        Ok(Destination { path, explicit: false })
     }
-}
-
-/// Whether an `-o` argument names the PDF file itself rather than a folder.
-fn is_pdf_file(output: &Path) -> bool {
-    output.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
 }
 
 /// The records of which finding file wrote each PDF, for every output

@@ -12,6 +12,7 @@
 mod bilingual;
 mod check;
 mod document;
+mod docx;
 mod english;
 mod guard;
 mod locate;
@@ -28,7 +29,7 @@ use crate::diagnostic::{FileProblems, display_path};
 use crate::finding::TextChecks;
 use crate::finding::english::English;
 use crate::model::{Finding, Status};
-use crate::output::{Destination, OutputError, OwnerRecords, Place};
+use crate::output::{Destination, Format, OutputError, OwnerRecords, Place};
 use crate::project::Project;
 use crate::typeset::{FilePool, PageImages, StandardsError, Typesetter, TypstError};
 use crate::wording::{Output, TemplateError, Templates};
@@ -151,6 +152,8 @@ pub struct Renderer {
     extra_standards: Vec<PdfStandard>,
     standards: PdfStandards,
     force_draft: bool,
+    /// PDF, or an editable DOCX copy.
+    format: Format,
     /// Whether a letter with warnings fails.
     deny_warnings: bool,
     /// The British English checker, unless `[prose_check]` turns it off.
@@ -191,7 +194,7 @@ pub struct Inputs {
 /// The files [`Renderer::render`] wrote.
 #[derive(Debug)]
 pub struct Written {
-    /// The PDF.
+    /// The PDF (or the DOCX, when that is the format).
     pub pdf: PathBuf,
     /// The page images, if asked for.
     pub images: Vec<PathBuf>,
@@ -232,6 +235,7 @@ impl Renderer {
             extra_standards: Vec::new(),
             standards,
             force_draft: false,
+            format: Format::Pdf,
             deny_warnings: false,
             english,
             recent: None,
@@ -253,6 +257,17 @@ impl Renderer {
         self.force_draft = draft;
         self.forget_letters();
         self
+    }
+
+    /// Writes letters as `format` (the PDF, or an editable DOCX copy).
+    pub fn with_format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// What letters are written as.
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// Fails a letter that has warnings, as `--deny-warnings` asks.
@@ -283,8 +298,8 @@ impl Renderer {
     /// with other settings is a different PDF.
     pub fn settings_key(&self) -> String {
         format!(
-            "{:?} {:?} {} {}",
-            self.paper, self.extra_standards, self.force_draft, self.deny_warnings
+            "{:?} {:?} {} {} {:?}",
+            self.paper, self.extra_standards, self.force_draft, self.deny_warnings, self.format
         )
     }
 
@@ -474,21 +489,43 @@ impl Renderer {
         primary: bool,
         now: &str,
     ) -> Result<String, TemplateError> {
-        let name = finding.template.as_deref().unwrap_or(&self.project.config.default_template);
+        let name = self.template_name(finding);
+        self.with_version_output(finding, primary, now, |output| {
+            self.templates.render(name, finding, &self.project.config, output)
+        })
+    }
+
+    /// The wording template a finding file names, or the project's default.
+    fn template_name<'f>(&'f self, finding: &'f Finding) -> &'f str {
+        finding.template.as_deref().unwrap_or(&self.project.config.default_template)
+    }
+
+    /// Calls `then` with how one language's letter is output: paper, draft
+    /// stamp, label, signature.
+    fn with_version_output<T>(
+        &self,
+        finding: &Finding,
+        primary: bool,
+        now: &str,
+        then: impl FnOnce(&Output<'_>) -> T,
+    ) -> T {
         let stamp = self.is_draft(finding).then_some(now);
-        let signature = match stamp {
-            Some(_) => None,
-            None => {
+        let label = (finding.status == Status::FactualAccuracy && stamp.is_none())
+            .then(|| crate::wording::labels(finding.language).factual_accuracy);
+        let signature = match (stamp, label) {
+            (None, None) => {
                 self.project.config.signatures.get(&finding.signatory.name).map(|p| format!("/{p}"))
             }
+            _ => None,
         };
         let output = Output {
             paper: self.paper.typst_name(),
             draft: stamp,
             signature: signature.as_deref(),
             primary,
+            label,
         };
-        self.templates.render(name, finding, &self.project.config, &output)
+        then(&output)
     }
 
     /// Lays a prepared letter out into pages, to take its PDF and page
@@ -512,7 +549,7 @@ impl Renderer {
         })
     }
 
-    /// Where the PDF of a letter goes (see `Destination::of`).
+    /// Where the PDF (or DOCX) of a letter goes (see `Destination::of`).
     pub fn destination(
         &self,
         finding_path: &Path,
@@ -520,7 +557,8 @@ impl Renderer {
         place: Place<'_>,
     ) -> Result<Destination, OutputError> {
         let root = &self.project.root;
-        Destination::of(&self.project.config.output, root, finding_path, finding, place)
+        let config = &self.project.config.output;
+        Destination::of(config, root, finding_path, finding, place, self.format)
     }
 
     /// The one way a letter becomes files: prepares the letter in
@@ -534,6 +572,9 @@ impl Renderer {
         images: Option<PageImages>,
         owners: &OwnerRecords,
     ) -> Result<Written, LetterError> {
+        if self.format == Format::Docx {
+            return self.render_docx(finding_path, place, owners);
+        }
         let mut letter = self.prepare_apart(finding_path)?;
         let destination = self.destination(finding_path, &letter.finding, place)?;
         let (mut document, pdf, pages) = self.beside_english(&mut letter, |letter| {

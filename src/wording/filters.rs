@@ -18,7 +18,7 @@ pub(super) fn register(
     tera.register_filter("markdown", move |text: &str, _: Kwargs, _: &State| {
         let markup = converted.lock().unwrap_or_else(|e| e.into_inner()).markup(text, options);
         let n = SLOTS.with_borrow_mut(|slots| {
-            slots.push(markup);
+            slots.push(Slot { markup, markdown: text.to_owned() });
             slots.len() - 1
         });
         Value::safe_string(&markdown::prose_slot(n))
@@ -67,17 +67,25 @@ pub(super) fn register(
     });
 }
 
+/// One prose field a `markdown` filter left a slot for: its typst markup
+/// (for the PDF) and its Markdown as written (for the DOCX, which reads the
+/// same Markdown events).
+pub(super) struct Slot {
+    pub(super) markup: Value,
+    pub(super) markdown: String,
+}
+
 thread_local! {
     /// The converted prose of the template being rendered on this thread,
     /// in the order of its slots (see [`with_prose_slots`]).
-    static SLOTS: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+    static SLOTS: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `render` (a wording template's render) and returns what it made
 /// with the converted prose its `markdown` filters left slots for. A
 /// template renders on one thread, start to end, so the slots of letters
 /// worded at once on other threads never mix.
-pub(super) fn with_prose_slots<T>(render: impl FnOnce() -> T) -> (T, Vec<Value>) {
+pub(super) fn with_prose_slots<T>(render: impl FnOnce() -> T) -> (T, Vec<Slot>) {
     SLOTS.with_borrow_mut(Vec::clear);
     let made = render();
     (made, SLOTS.take())

@@ -7,28 +7,31 @@
 use std::fmt::Write;
 
 use super::escape::string;
-use crate::model::{Config, Finding, Language};
+use crate::model::{Config, Finding, Language, Sender};
 
-/// The words the layout prints itself, in one language.
-pub(super) struct Labels {
-    closing: &'static str,
-    phone: &'static str,
-    textphone: &'static str,
-    page: &'static str,
-    of: &'static str,
-    reference: &'static str,
-    draft: &'static str,
-    rendered: &'static str,
-    watermark: &'static str,
-    unsigned: &'static str,
-    signature_of: &'static str,
-    enclosures: &'static str,
-    cc: &'static str,
+/// The words the layout prints itself, in one language (the DOCX prints
+/// the same words).
+pub struct Labels {
+    pub closing: &'static str,
+    pub phone: &'static str,
+    pub textphone: &'static str,
+    pub page: &'static str,
+    pub of: &'static str,
+    pub reference: &'static str,
+    pub draft: &'static str,
+    pub rendered: &'static str,
+    pub watermark: &'static str,
+    pub unsigned: &'static str,
+    pub signature_of: &'static str,
+    pub enclosures: &'static str,
+    pub cc: &'static str,
+    /// On every page of the copy a provider checks for factual accuracy.
+    pub factual_accuracy: &'static str,
 }
 
 /// The layout's words in `language`. The Welsh is machine-drafted, like the
 /// Welsh wording (see templates/monitoring.cy.md.tera).
-pub(super) fn labels(language: Language) -> &'static Labels {
+pub fn labels(language: Language) -> &'static Labels {
     match language {
         Language::English => &Labels {
             closing: "Yours sincerely",
@@ -44,6 +47,7 @@ pub(super) fn labels(language: Language) -> &'static Labels {
             signature_of: "Signature of",
             enclosures: "Enclosures:",
             cc: "cc:",
+            factual_accuracy: "Draft for factual accuracy check",
         },
         Language::Welsh => &Labels {
             closing: "Yn gywir",
@@ -59,6 +63,7 @@ pub(super) fn labels(language: Language) -> &'static Labels {
             signature_of: "Llofnod",
             enclosures: "Amgaeedig:",
             cc: "cc:",
+            factual_accuracy: "Drafft ar gyfer gwirio cywirdeb ffeithiol",
         },
     }
 }
@@ -99,12 +104,9 @@ fn plain(text: &str) -> String {
     string(&text.replace('\u{a0}', " "))
 }
 
-/// The whole typst source of one letter in one language.
-pub(super) fn source(finding: &Finding, config: &Config, frame: &Frame<'_>) -> String {
-    let language = finding.language;
-    let labels = labels(language);
-    let sender = &config.sender;
-    let output = frame.output;
+/// The sender's phone numbers, email and web address as the letterhead
+/// prints them.
+pub fn contacts(sender: &Sender, labels: &Labels) -> Vec<String> {
     let mut contacts = Vec::new();
     if let Some(phone) = &sender.phone {
         contacts.push(format!("{} {phone}", labels.phone));
@@ -113,10 +115,31 @@ pub(super) fn source(finding: &Finding, config: &Config, frame: &Frame<'_>) -> S
         contacts.push(format!("{} {textphone}", labels.textphone));
     }
     contacts.extend(sender.email.iter().chain(&sender.web).cloned());
+    contacts
+}
+
+/// The recipient's lines in the address block.
+pub fn address(finding: &Finding) -> Vec<&str> {
     let recipient = &finding.recipient;
     let mut address = vec![recipient.name.as_str(), &recipient.role, &recipient.organisation];
     address.extend(recipient.address.iter().map(String::as_str));
-    let closing = config.closing.get(language.code()).map_or(labels.closing, String::as_str);
+    address
+}
+
+/// The closing phrase: the project's for the language, or the layout's.
+pub fn closing(config: &Config, language: Language) -> &str {
+    config.closing.get(language.code()).map_or(labels(language).closing, String::as_str)
+}
+
+/// The whole typst source of one letter in one language.
+pub(super) fn source(finding: &Finding, config: &Config, frame: &Frame<'_>) -> String {
+    let language = finding.language;
+    let labels = labels(language);
+    let sender = &config.sender;
+    let output = frame.output;
+    let contacts = contacts(sender, labels);
+    let address = address(finding);
+    let closing = closing(config, language);
     let mut keywords: Vec<&str> = finding.reference.iter().map(String::as_str).collect();
     keywords.push(&sender.name);
     keywords.extend(frame.metadata.keywords.iter().map(String::as_str));
@@ -147,7 +170,7 @@ pub(super) fn source(finding: &Finding, config: &Config, frame: &Frame<'_>) -> S
          labels: (closing: {closing}, page: {page}, of: {of}, reference: {reference_label}, \
          draft: {draft_label}, rendered: {rendered}, watermark: {watermark}, \
          unsigned: {unsigned}, enclosures: {enclosures_label}, cc: {cc_label}),\n\
-         ending: [{ending}],\n\
+         {label}ending: [{ending}],\n\
          )\n",
         paper = string(output.paper),
         lang = string(language.code()),
@@ -188,6 +211,9 @@ pub(super) fn source(finding: &Finding, config: &Config, frame: &Frame<'_>) -> S
         unsigned = string(labels.unsigned),
         enclosures_label = string(labels.enclosures),
         cc_label = string(labels.cc),
+        // Only when set: a layout ejected before the label existed still
+        // renders every other letter.
+        label = output.label.map_or(String::new(), |label| format!("label: {},\n", string(label))),
     );
     out.push_str(body);
     out.push('\n');

@@ -65,7 +65,7 @@ pub fn prose_slot(n: usize) -> String {
 }
 
 /// The prose field a slot names, if `html` is one.
-fn slot_number(html: &str) -> Option<usize> {
+pub fn slot_number(html: &str) -> Option<usize> {
     html.trim().strip_prefix("<letterpress-prose-")?.strip_suffix('>')?.parse().ok()
 }
 

@@ -52,6 +52,7 @@ mod capped;
 pub mod escape;
 mod filters;
 mod frame;
+pub use frame::{Labels, address, closing, contacts, labels};
 mod front;
 pub use front::front_matter_len;
 pub mod locale;
@@ -145,12 +146,15 @@ pub struct Output<'a> {
     /// Whether this letter's title and description are the PDF's: false for
     /// the second language of a bilingual letter.
     pub primary: bool,
+    /// Words on every page of a copy sent out before the letter is final
+    /// ("Draft for factual accuracy check"); such a copy is never signed.
+    pub label: Option<&'a str>,
 }
 
 impl Output<'_> {
     /// A final letter on A4.
     pub const FINAL_A4: Output<'static> =
-        Output { paper: "a4", draft: None, signature: None, primary: true };
+        Output { paper: "a4", draft: None, signature: None, primary: true, label: None };
 }
 
 /// One wording template, as its front matter describes it.
@@ -328,6 +332,30 @@ impl Templates {
         config: &Config,
         output: &Output<'_>,
     ) -> Result<String, TemplateError> {
+        let worded = self.wording(name, finding, config, output)?;
+        let slots: Vec<&str> =
+            worded.slots.iter().map(|s| s.markup.as_str().unwrap_or_default()).collect();
+        let body = markdown::wording_to_typst(&worded.markdown, &slots, self.options);
+        let frame = frame::Frame {
+            output,
+            metadata: worded.metadata,
+            date_line: worded.date_line,
+            body: &body.markup,
+            last_block: body.last_block,
+        };
+        Ok(frame::source(finding, config, &frame))
+    }
+
+    /// What the template `name` says for the letter, before any typst: its
+    /// Markdown and the prose in it, its title and the date as printed. The
+    /// PDF's typst and the DOCX are both made from this.
+    pub fn wording(
+        &self,
+        name: &str,
+        finding: &Finding,
+        config: &Config,
+        output: &Output<'_>,
+    ) -> Result<Wording, TemplateError> {
         if !self.parsed.contains_key(name) || name.contains('.') {
             return Err(TemplateError::Unknown { name: name.to_owned(), available: self.names() });
         }
@@ -361,9 +389,7 @@ impl Templates {
             .collect::<Result<Vec<_>, _>>()?;
         let (wording, slots) =
             filters::with_prose_slots(|| capped::render(&self.tera, &file, &context));
-        let wording = wording.map_err(tera_error)?;
-        let slots: Vec<&str> = slots.iter().map(|v| v.as_str().unwrap_or_default()).collect();
-        let body = markdown::wording_to_typst(&wording, &slots, self.options);
+        let markdown = wording.map_err(tera_error)?;
         let date_line = locale::format_date(
             finding.date,
             match language {
@@ -373,14 +399,34 @@ impl Templates {
             locale::locale(language),
         )
         .unwrap_or_else(|_| finding.date.to_string());
-        let frame = frame::Frame {
-            output,
+        Ok(Wording {
+            markdown,
+            slots,
             metadata: frame::Metadata { title, subject, keywords },
             date_line,
-            body: &body.markup,
-            last_block: body.last_block,
-        };
-        Ok(frame::source(finding, config, &frame))
+        })
+    }
+}
+
+/// A letter's wording, as [`Templates::wording`] makes it.
+pub struct Wording {
+    /// The template's Markdown; each prose field is a [`markdown::prose_slot`].
+    pub markdown: String,
+    slots: Vec<filters::Slot>,
+    metadata: frame::Metadata,
+    /// The date as the letter prints it.
+    pub date_line: String,
+}
+
+impl Wording {
+    /// The Markdown of each prose field, in the order of its slot.
+    pub fn prose(&self) -> impl Iterator<Item = &str> {
+        self.slots.iter().map(|s| s.markdown.as_str())
+    }
+
+    /// The document's title, as the template's front matter gives it.
+    pub fn title(&self) -> &str {
+        &self.metadata.title
     }
 }
 
