@@ -4,6 +4,7 @@
 
 mod common;
 mod layout;
+mod office;
 
 mod bad_input;
 mod batch;
@@ -20,6 +21,7 @@ mod pdf_quality;
 mod project;
 mod prose_check;
 mod render;
+mod review_docx;
 mod serve;
 mod serve_folder;
 mod watch;
