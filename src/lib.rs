@@ -15,6 +15,7 @@
 mod cache;
 pub mod cli;
 mod commands;
+mod compare;
 pub mod diagnostic;
 pub mod docx;
 pub mod finding;

@@ -26,6 +26,7 @@ macro_rules! show {
     };
 }
 
+mod diff;
 mod failure;
 mod import;
 mod letters;
@@ -287,6 +288,23 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare two drafts of a letter: facts before and after, areas,
+    /// judgements and the summary, then the reworded paragraphs word by word.
+    ///
+    /// Exit code 0 when they say the same, 1 when they differ, 2 on an error.
+    /// A draft is a finding file, or a file at a git revision (FILE@REV).
+    ///
+    /// Example: letterpress diff letters/x.toml@HEAD~1 letters/x.toml
+    Diff {
+        /// The earlier draft.
+        old: String,
+        /// The later draft.
+        new: String,
+        /// Compare the text the letters print (to see what a template edit
+        /// changed) instead of their fields.
+        #[arg(long)]
+        rendered: bool,
+    },
     /// Render every finding file under a folder, in parallel.
     ///
     /// Unchanged letters (same finding, templates, config, fonts and every
@@ -371,6 +389,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check { paths, deny_warnings, add_words } => {
             project::add_words(project, &paths, &add_words)
                 .and_then(|()| letters::check(project, &paths, deny_warnings))
+        }
+        Command::Diff { old, new, rendered } => {
+            return diff::diff(project, &diff::DiffArgs { old: &old, new: &new, rendered });
         }
         Command::Batch { dir, output, jobs, force, quiet, output_args } => {
             let options = letters::BatchArgs { output: output.as_deref(), jobs, force, quiet };

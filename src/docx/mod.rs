@@ -138,6 +138,46 @@ pub struct Letter {
     pub label: Option<String>,
 }
 
+impl Letter {
+    /// The letter's text, a paragraph a line (a list item or a table row
+    /// is a paragraph): what `diff --rendered` compares.
+    pub fn paragraphs(&self) -> Vec<String> {
+        fn text(runs: &[Run]) -> String {
+            runs.iter()
+                .map(|r| r.text.as_str())
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        fn walk(blocks: &[Block], out: &mut Vec<String>) {
+            for block in blocks {
+                match block {
+                    Block::Heading { para, .. } | Block::Paragraph(para) => {
+                        out.push(text(&para.runs))
+                    }
+                    Block::List { items, .. } => items.iter().for_each(|item| walk(item, out)),
+                    Block::Table { rows } => out.extend(rows.iter().map(|row| {
+                        row.iter().map(|cell| text(cell)).collect::<Vec<_>>().join(" | ")
+                    })),
+                }
+            }
+        }
+        let s = &self.sign_off;
+        let mut out: Vec<String> = self.dateline.iter().chain(&self.recipient).cloned().collect();
+        walk(&self.body, &mut out);
+        out.extend([s.closing.clone(), s.name.clone(), s.role.clone()]);
+        for (label, items) in [&self.enclosures, &self.cc] {
+            if !items.is_empty() {
+                out.push(label.clone());
+                out.extend(items.iter().cloned());
+            }
+        }
+        out.retain(|p| !p.is_empty());
+        out
+    }
+}
+
 /// The document: letters and what every page carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {

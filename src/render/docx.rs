@@ -58,6 +58,13 @@ impl Renderer {
         })
     }
 
+    /// A letter as its DOCX words it (the first language only): what
+    /// `diff --rendered` compares and `diff --format docx` marks up.
+    pub fn worded_letter(&self, finding: &Finding) -> Result<crate::docx::Letter, LetterError> {
+        let now = crate::wording::locale::now_utc();
+        Ok(self.docx_letter(finding, true, &now)?.0)
+    }
+
     /// One language's DOCX letter, with the document title its wording gives.
     fn docx_letter(
         &self,

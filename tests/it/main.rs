@@ -21,6 +21,7 @@ mod pdf_quality;
 mod project;
 mod prose_check;
 mod render;
+mod review_diff;
 mod review_docx;
 mod serve;
 mod serve_folder;
