@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use super::failure::Failure;
 use super::project_for;
 use crate::compare::prose::{self, Marks};
-use crate::compare::{AreaChange, Comparison, area_name, compare};
+use crate::compare::{AreaChange, Comparison, area_name, compare, redline, tracked};
 use crate::model::Finding;
 use crate::render::Renderer;
 
@@ -25,6 +25,19 @@ struct Version {
     /// The file (for a revision, where it is in the working tree).
     path: PathBuf,
     text: String,
+    /// When it was saved: the file's modification date or the commit's.
+    saved: String,
+}
+
+/// What `diff` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// The changes, in the terminal.
+    Terminal,
+    /// A redline PDF (-o FILE.pdf).
+    Pdf,
+    /// The new letter as a Word document whose changes are tracked (-o FILE.docx).
+    Docx,
 }
 
 /// `diff`'s own arguments.
@@ -33,6 +46,9 @@ pub(super) struct DiffArgs<'a> {
     pub(super) new: &'a str,
     /// Compare the letters' printed text instead of their fields.
     pub(super) rendered: bool,
+    pub(super) format: DiffFormat,
+    /// The file to write a redline or tracked copy to.
+    pub(super) output: Option<&'a Path>,
 }
 
 /// Runs `diff`, mapping any failure to exit code 2.
@@ -58,6 +74,9 @@ fn run(project: Option<&Path>, args: &DiffArgs<'_>) -> Result<bool, Failure> {
     } else {
         Marks::Plain
     };
+    if args.format != DiffFormat::Terminal {
+        return write_file(&renderer, args, (&old, &old_finding), (&new, &new_finding));
+    }
     let mut out = format!("--- {}\n+++ {}\n", old.shown, new.shown);
     let same = if args.rendered {
         let text = |f: &Finding| -> Result<String, Failure> {
@@ -74,6 +93,101 @@ fn run(project: Option<&Path>, args: &DiffArgs<'_>) -> Result<bool, Failure> {
     // A closed pipe (`| head`) is not an error of the comparison.
     let _ = std::io::stdout().write_all(out.as_bytes());
     Ok(same)
+}
+
+/// Writes the redline PDF or the tracked DOCX to `-o`; whether the drafts
+/// say the same.
+fn write_file(
+    renderer: &Renderer,
+    args: &DiffArgs<'_>,
+    old: (&Version, &Finding),
+    new: (&Version, &Finding),
+) -> Result<bool, Failure> {
+    let extension = match args.format {
+        DiffFormat::Docx => "docx",
+        _ => "pdf",
+    };
+    let Some(output) = args.output.filter(|o| o.extension().is_some_and(|e| e == extension)) else {
+        return Err(Failure::Refused(format!(
+            "name the file to write with -o, ending in .{extension}, like -o changes.{extension}"
+        )));
+    };
+    let comparison = compare(old.1, new.1);
+    let bytes = match args.format {
+        DiffFormat::Docx => tracked_docx(renderer, old.1, new.1)?,
+        _ => {
+            let (old_dated, new_dated) = (old.1.date.to_string(), new.1.date.to_string());
+            let source = redline::typst(
+                &comparison,
+                &redline::Draft { name: &old.0.shown, saved: &old.0.saved, dated: &old_dated },
+                &redline::Draft { name: &new.0.shown, saved: &new.0.saved, dated: &new_dated },
+            );
+            redline_pdf(renderer, source, new.1.date)?
+        }
+    };
+    crate::output::write(output, &bytes).map_err(crate::render::LetterError::from)?;
+    eprintln!("wrote {}", output.display());
+    Ok(comparison.is_empty())
+}
+
+/// The new letter as a Word document, with every difference from the old
+/// one a tracked change (author letterpress, dated with the new letter's
+/// date): accepting them all gives the new letter, rejecting them the old.
+fn tracked_docx(renderer: &Renderer, old: &Finding, new: &Finding) -> Result<Vec<u8>, Failure> {
+    use crate::docx::{Block, Document, Letter, Para, Run};
+    let (old_letter, new_letter) = (renderer.worded_letter(old)?, renderer.worded_letter(new)?);
+    let line = |t: &String| Block::Paragraph(Para::of(vec![Run::plain(t)]));
+    // The date line and address are compared as paragraphs before the body,
+    // the copy list as paragraphs after the sign-off.
+    let before = |l: &Letter| -> Vec<Block> {
+        l.dateline.iter().chain(&l.recipient).map(line).chain(l.body.iter().cloned()).collect()
+    };
+    let copies = |l: &Letter| -> Vec<Block> {
+        if l.cc.1.is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once(&l.cc.0).chain(&l.cc.1).map(line).collect()
+        }
+    };
+    let body = tracked::tracked(&before(&old_letter), &before(&new_letter));
+    let tail = tracked::tracked(&copies(&old_letter), &copies(&new_letter));
+    let date = new.date.to_string();
+    let letter = Letter {
+        dateline: Vec::new(),
+        recipient: Vec::new(),
+        cc: (String::new(), Vec::new()),
+        body,
+        tail,
+        ..new_letter
+    };
+    let document = Document {
+        title: "Comparison of two drafts".into(),
+        author: new.signatory.name.clone(),
+        date: date.clone(),
+        reviser: Some(("letterpress".into(), date)),
+        letters: vec![letter],
+    };
+    crate::docx::write(&document)
+        .map_err(|err| Failure::Refused(format!("cannot write the Word document: {err}")))
+}
+
+/// The redline's typst source laid out and exported as PDF/UA-1, dated
+/// with the new draft's date (so the same drafts give the same bytes).
+fn redline_pdf(
+    renderer: &Renderer,
+    source: String,
+    date: crate::model::Date,
+) -> Result<Vec<u8>, Failure> {
+    let world = renderer.typesetter().world(
+        renderer.files(),
+        source,
+        date,
+        "comparison (generated)".into(),
+    );
+    let standards = crate::typeset::pdf_standards(&[]).map_err(crate::render::SetupError::from)?;
+    let typst = |err| Failure::Letter(crate::render::LetterError::Typst(err));
+    let pages = world.layout().map_err(typst)?;
+    world.export(&pages, &standards).map_err(typst)
 }
 
 /// The structural comparison as the terminal shows it: one line per
@@ -114,11 +228,15 @@ fn terminal(comparison: &Comparison, marks: Marks, out: &mut String) {
 fn read(named: &str) -> Result<Version, Failure> {
     let as_file = Path::new(named);
     if as_file.exists() {
+        let saved = std::fs::metadata(as_file)
+            .and_then(|m| m.modified())
+            .map_or_else(|_| "unknown".to_owned(), crate::wording::locale::utc_date);
         return Ok(Version {
             shown: named.to_owned(),
             path: as_file.to_path_buf(),
             text: std::fs::read_to_string(as_file)
                 .map_err(|err| Failure::Refused(format!("cannot read {named}: {err}")))?,
+            saved,
         });
     }
     let Some((file, revision)) =
@@ -128,27 +246,40 @@ fn read(named: &str) -> Result<Version, Failure> {
             "{named} does not exist; name a finding file, or a file at a git revision like {named}@HEAD~1"
         )));
     };
+    let text = git(file, revision, |name| vec!["show".into(), format!("{revision}:./{name}")])?;
+    let saved = git(file, revision, |name| {
+        ["log", "-1", "--format=%cs", revision, "--"]
+            .map(str::to_owned)
+            .into_iter()
+            .chain([format!("./{name}")])
+            .collect()
+    })?;
     Ok(Version {
         shown: named.to_owned(),
         path: PathBuf::from(file),
-        text: git_show(file, revision)?,
+        text,
+        saved: saved.trim().to_owned(),
     })
 }
 
-/// The file `file` as `revision` of its git repository holds it. Run with
-/// git itself (`git show REV:./NAME` in the file's folder): a few
-/// milliseconds, and git's own messages when the revision or the file is
-/// not there; a library (gix) would add over a hundred crates.
-fn git_show(file: &str, revision: &str) -> Result<String, Failure> {
+/// What git says about `file` at `revision`, run with the arguments `args`
+/// makes of the file's name, in the file's folder: git itself (`git show
+/// REV:./NAME` takes a few milliseconds, and gives git's own messages when
+/// the revision or the file is not there), as a library (gix) would add
+/// over a hundred crates.
+fn git(file: &str, revision: &str, args: impl Fn(&str) -> Vec<String>) -> Result<String, Failure> {
     let path = Path::new(file);
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let refused =
         |why: String| Failure::Refused(format!("cannot read {file} at {revision}: {why}"));
+    if revision.starts_with('-') {
+        return Err(refused("a revision does not start with -".into()));
+    }
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(folder)
-        .args(["show", "--end-of-options", &format!("{revision}:./{name}")])
+        .args(args(&name))
         .output()
         .map_err(|err| refused(format!("git could not be run ({err})")))?;
     if !output.status.success() {

@@ -304,6 +304,13 @@ pub enum Command {
         /// changed) instead of their fields.
         #[arg(long)]
         rendered: bool,
+        /// What to write: the changes in the terminal, a redline PDF, or the
+        /// new letter as a Word document with the changes tracked.
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Terminal)]
+        format: diff::DiffFormat,
+        /// The file to write a redline PDF or tracked DOCX to.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Render every finding file under a folder, in parallel.
     ///
@@ -390,8 +397,15 @@ pub fn run(cli: Cli) -> ExitCode {
             project::add_words(project, &paths, &add_words)
                 .and_then(|()| letters::check(project, &paths, deny_warnings))
         }
-        Command::Diff { old, new, rendered } => {
-            return diff::diff(project, &diff::DiffArgs { old: &old, new: &new, rendered });
+        Command::Diff { old, new, rendered, format, output } => {
+            let args = diff::DiffArgs {
+                old: &old,
+                new: &new,
+                rendered,
+                format,
+                output: output.as_deref(),
+            };
+            return diff::diff(project, &args);
         }
         Command::Batch { dir, output, jobs, force, quiet, output_args } => {
             let options = letters::BatchArgs { output: output.as_deref(), jobs, force, quiet };

@@ -11,6 +11,8 @@
 //! paired by position.
 
 pub mod prose;
+pub mod redline;
+pub mod tracked;
 
 use serde_json::Value;
 use similar::{Algorithm, DiffOp, capture_diff_slices};

@@ -369,12 +369,21 @@ pub fn format_date_range(from: Date, to: Date, locale: &Locale) -> String {
 
 /// The current time as `2026-11-23 09:41 UTC`, for stamping drafts.
 pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let (date, rest) = utc(std::time::SystemTime::now());
+    format!("{date} {:02}:{:02} UTC", rest / 3600, rest % 3600 / 60)
+}
+
+/// The UTC date (`YYYY-MM-DD`) of a time, such as a file's modification.
+pub fn utc_date(time: std::time::SystemTime) -> String {
+    utc(time).0
+}
+
+/// The UTC date of a time, and the seconds into that day.
+fn utc(time: std::time::SystemTime) -> (String, u64) {
+    let secs = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rest) = (secs / 86_400, secs % 86_400);
     let (year, month, day) = civil_from_days(days as i64);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", rest / 3600, rest % 3600 / 60)
+    (format!("{year:04}-{month:02}-{day:02}"), rest)
 }
 
 /// Calendar date of a day count since 1970-01-01 (Howard Hinnant's

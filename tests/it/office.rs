@@ -44,4 +44,25 @@ impl Office {
         assert!(status.status.success(), "soffice failed on {}: {status:?}", docx.display());
         out.join(docx.file_stem().unwrap()).with_extension(extension)
     }
+
+    /// The text Word's "Accept All" and "Reject All" leave, in one soffice run.
+    pub fn accepted_and_rejected(&self, docx: &Path, out: &Path) -> (String, String) {
+        let (accepted, rejected) = (out.join("accepted.txt"), out.join("rejected.txt"));
+        let status = Command::new("/usr/bin/python3")
+            .arg(crate::common::repo().join("tests/lo_redlines.py"))
+            .arg("accept")
+            .args([docx, &accepted])
+            .arg("reject")
+            .args([docx, &rejected])
+            .status()
+            .unwrap();
+        assert!(status.success(), "LibreOffice could not accept or reject the changes");
+        let read = |path: &Path| std::fs::read_to_string(path).unwrap();
+        (read(&accepted), read(&rejected))
+    }
+}
+
+/// Text with its spacing (and a byte-order mark) made uniform, to compare.
+pub fn squash(text: &str) -> String {
+    text.replace('\u{feff}', "").split_whitespace().collect::<Vec<_>>().join(" ")
 }

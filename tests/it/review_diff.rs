@@ -154,3 +154,78 @@ fn rendered_compares_the_printed_text() {
         "{stdout}"
     );
 }
+
+/// The demo and its second draft (tests/fixtures/review/changed.toml) in a
+/// scratch project: old, new.
+fn two_drafts() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let project = crate::common::project_copy();
+    let new = project.path().join("letters/changed.toml");
+    std::fs::copy(repo().join("tests/fixtures/review/changed.toml"), &new).unwrap();
+    let old = project.path().join("letters/cafcass-greater-london.toml");
+    (project, old, new)
+}
+
+#[test]
+fn the_redline_pdf_lists_exactly_the_changes_and_marks_them_in_words() {
+    let (project, old, new) = two_drafts();
+    let pdf = project.path().join("out/changes.pdf");
+    letterpress()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "pdf", "-o"])
+        .arg(&pdf)
+        .assert()
+        .code(1);
+    let text = crate::common::pdf_text(&pdf);
+    let start = text.find("What changed").unwrap();
+    let end = text[start..].find("Facts").unwrap() + start;
+    let listed: Vec<&str> = text[start + "What changed".len()..end]
+        .lines()
+        .map(|l| l.trim().trim_start_matches('•').trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let (_, terminal) = diff(&old, &new);
+    assert_eq!(listed, terminal, "{text}");
+    let squashed = crate::office::squash(&text);
+    for words in ["[inserted: Sam Jones, DfE", "[deleted: Kate Lyons, DfE", "Area 4: no change"] {
+        assert!(squashed.contains(words), "{words} not in {squashed}");
+    }
+    // The same drafts, the same bytes.
+    let first = std::fs::read(&pdf).unwrap();
+    letterpress()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "pdf", "-o"])
+        .arg(&pdf)
+        .assert()
+        .code(1);
+    assert_eq!(std::fs::read(&pdf).unwrap(), first);
+}
+
+#[test]
+fn accepting_all_tracked_changes_gives_the_new_letter_and_rejecting_all_the_old() {
+    let Some(office) = crate::office::Office::find() else { return };
+    let (project, old, new) = two_drafts();
+    let out = project.path().join("out");
+    let redline = out.join("changes.docx");
+    letterpress()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "docx", "-o"])
+        .arg(&redline)
+        .assert()
+        .code(1);
+    for (path, name) in [(&old, "old.docx"), (&new, "new.docx")] {
+        letterpress().arg("render").arg(path).arg("-o").arg(out.join(name)).assert().success();
+    }
+    let text = |name: &str| {
+        std::fs::read_to_string(office.convert(&out.join(name), "txt:Text", "txt", &out)).unwrap()
+    };
+    let (accepted, rejected) = office.accepted_and_rejected(&redline, &out);
+    use crate::office::squash;
+    assert_eq!(squash(&accepted), squash(&text("new.docx")));
+    assert_eq!(squash(&rejected), squash(&text("old.docx")));
+}
