@@ -3,13 +3,13 @@
 //! in the terminal. Exit 0 when they say the same, 1 when not, 2 on an
 //! error, as `diff` does.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::failure::Failure;
 use super::project_for;
-use crate::compare::prose::{self, Marks};
+use crate::compare::prose;
 use crate::compare::{AreaChange, Comparison, area_name, compare, redline, tracked};
 use crate::model::Finding;
 use crate::render::Renderer;
@@ -69,11 +69,6 @@ fn run(project: Option<&Path>, args: &DiffArgs<'_>) -> Result<bool, Failure> {
     let renderer = Renderer::new(project_for(project, start)?)?;
     let finding = |v: &Version| renderer.finding(Path::new(&v.shown), v.text.clone());
     let (old_finding, new_finding) = (finding(&old)?, finding(&new)?);
-    let marks = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        Marks::Colour
-    } else {
-        Marks::Plain
-    };
     if args.format != DiffFormat::Terminal {
         return write_file(&renderer, args, (&old, &old_finding), (&new, &new_finding));
     }
@@ -83,15 +78,24 @@ fn run(project: Option<&Path>, args: &DiffArgs<'_>) -> Result<bool, Failure> {
             Ok(renderer.worded_letter(f)?.paragraphs().join("\n\n"))
         };
         let paragraphs = prose::prose(&text(&old_finding)?, &text(&new_finding)?);
-        out.push_str(&prose::terminal(&paragraphs, marks));
+        out.push_str(&prose::terminal(&paragraphs));
         paragraphs.iter().all(|p| matches!(p, prose::ParaDiff::Same(_)))
     } else {
         let comparison = compare(&old_finding, &new_finding);
-        terminal(&comparison, marks, &mut out);
+        terminal(&comparison, &mut out);
         comparison.is_empty()
     };
-    // A closed pipe (`| head`) is not an error of the comparison.
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    // Text from the files made safe first; then the markers coloured where
+    // they are read in a terminal (and NO_COLOR does not ask otherwise).
+    let mut out = crate::diagnostic::for_terminal_lines(&out);
+    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        out = out
+            .replace("[-", "\x1b[31m[-")
+            .replace("-]", "-]\x1b[0m")
+            .replace("{+", "\x1b[32m{+")
+            .replace("+}", "+}\x1b[0m");
+    }
+    super::print_out(format_args!("{out}"));
     Ok(same)
 }
 
@@ -126,7 +130,7 @@ fn write_file(
         }
     };
     crate::output::write(output, &bytes).map_err(crate::render::LetterError::from)?;
-    eprintln!("wrote {}", output.display());
+    tell!("wrote {}", output.display());
     Ok(comparison.is_empty())
 }
 
@@ -192,7 +196,7 @@ fn redline_pdf(
 
 /// The structural comparison as the terminal shows it: one line per
 /// change, then each reworded field's changed paragraphs.
-fn terminal(comparison: &Comparison, marks: Marks, out: &mut String) {
+fn terminal(comparison: &Comparison, out: &mut String) {
     for (_, line) in comparison.lines() {
         out.push_str(&line);
         out.push('\n');
@@ -203,19 +207,19 @@ fn terminal(comparison: &Comparison, marks: Marks, out: &mut String) {
             AreaChange::Changed { old, new, prose, .. } => {
                 for (key, paragraphs) in prose {
                     out.push_str(&format!("\n{}, {key}:\n", area_name(*old, *new)));
-                    out.push_str(&prose::terminal(paragraphs, marks));
+                    out.push_str(&prose::terminal(paragraphs));
                 }
             }
             AreaChange::Added { new, fields } => {
                 out.push_str(&format!("\nArea {} (added):\n", new + 1));
                 for (key, text) in fields {
-                    out.push_str(&format!("{key}: {}\n", marks.inserted(text.trim())));
+                    out.push_str(&format!("{key}: {}\n", prose::inserted(text.trim())));
                 }
             }
             AreaChange::Removed { old, fields } => {
                 out.push_str(&format!("\nArea {} of the old draft (removed):\n", old + 1));
                 for (key, text) in fields {
-                    out.push_str(&format!("{key}: {}\n", marks.deleted(text.trim())));
+                    out.push_str(&format!("{key}: {}\n", prose::deleted(text.trim())));
                 }
             }
         }

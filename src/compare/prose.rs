@@ -164,48 +164,31 @@ fn tidy(pieces: Vec<Piece>) -> Vec<Piece> {
     out
 }
 
-/// How changed words are marked in the terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Marks {
-    /// wdiff's markers `[-gone-]` `{+new+}` alone.
-    Plain,
-    /// The same markers, coloured too (red, green).
-    Colour,
+/// `text` marked as deleted, as wdiff marks it.
+pub fn deleted(text: &str) -> String {
+    format!("[-{text}-]")
 }
 
-impl Marks {
-    /// `text` marked as deleted.
-    pub fn deleted(self, text: &str) -> String {
-        match self {
-            Marks::Plain => format!("[-{text}-]"),
-            Marks::Colour => format!("\x1b[31m[-{text}-]\x1b[0m"),
-        }
-    }
-
-    /// `text` marked as inserted.
-    pub fn inserted(self, text: &str) -> String {
-        match self {
-            Marks::Plain => format!("{{+{text}+}}"),
-            Marks::Colour => format!("\x1b[32m{{+{text}+}}\x1b[0m"),
-        }
-    }
+/// `text` marked as inserted, as wdiff marks it.
+pub fn inserted(text: &str) -> String {
+    format!("{{+{text}+}}")
 }
 
 /// The changed paragraphs of a comparison, one a line, with their changes
-/// marked (the markers read the same in colour or not).
-pub fn terminal(diff: &[ParaDiff], marks: Marks) -> String {
+/// marked.
+pub fn terminal(diff: &[ParaDiff]) -> String {
     let mut out = String::new();
     for para in diff {
         match para {
             ParaDiff::Same(_) => continue,
-            ParaDiff::Inserted(t) => out.push_str(&marks.inserted(t)),
-            ParaDiff::Deleted(t) => out.push_str(&marks.deleted(t)),
+            ParaDiff::Inserted(t) => out.push_str(&inserted(t)),
+            ParaDiff::Deleted(t) => out.push_str(&deleted(t)),
             ParaDiff::Changed(pieces) => {
                 for piece in pieces {
                     match piece {
                         Piece::Same(t) => out.push_str(t),
-                        Piece::Inserted(t) => out.push_str(&marks.inserted(t)),
-                        Piece::Deleted(t) => out.push_str(&marks.deleted(t)),
+                        Piece::Inserted(t) => out.push_str(&inserted(t)),
+                        Piece::Deleted(t) => out.push_str(&deleted(t)),
                     }
                 }
             }

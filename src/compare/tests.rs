@@ -47,7 +47,7 @@ fn each_edit_is_named_and_nothing_else() {
     );
     let AreaChange::Changed { prose, .. } = &compare(&old, &new).areas[1] else { panic!() };
     assert_eq!(prose[0].0, "progress");
-    let text = prose::terminal(&prose[0].1, prose::Marks::Plain);
+    let text = prose::terminal(&prose[0].1);
     assert!(text.contains("Effective [-revised-]{+new+} systems"), "{text}");
 }
 
