@@ -280,11 +280,10 @@ fn area(o: usize, n: usize, old: &Value, new: &Value) -> AreaChange {
         let get = |v: &Value| v.get(field.key).map(text).unwrap_or_default();
         let (a, b) = (get(old), get(new));
         match field.shape {
-            Shape::Prose | Shape::Line => {
-                if prose::paragraphs(&a) != prose::paragraphs(&b) {
-                    prose.push((field.key, prose::prose(&a, &b)));
-                }
+            Shape::Prose | Shape::Line if prose::paragraphs(&a) != prose::paragraphs(&b) => {
+                prose.push((field.key, prose::prose(&a, &b)));
             }
+            Shape::Prose | Shape::Line => {}
             _ if a != b => moved.push((field, a, b)),
             _ => {}
         }

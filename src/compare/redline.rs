@@ -131,7 +131,7 @@ pub fn typst(c: &Comparison, old: &Draft<'_>, new: &Draft<'_>) -> String {
     out.push_str("#heading(level: 2)[Summary]#label(\"summary\")\n\n");
     match &c.summary {
         Some((a, b)) => {
-            let _ = write!(out, "#del({}) #ins({})\n", s(a), s(b));
+            let _ = writeln!(out, "#del({}) #ins({})", s(a), s(b));
         }
         None => out.push_str("#unchanged(\"The summary of judgements is the same.\")\n"),
     }
