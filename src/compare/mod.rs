@@ -20,7 +20,7 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 use crate::model::fields::{self, Shape, Table};
 use crate::model::{Finding, Summary};
 use crate::wording::locale;
-use prose::ParaDiff;
+use prose::{Aligned, ParaDiff};
 
 /// What changed between two drafts.
 #[derive(Debug, Default)]
@@ -246,7 +246,8 @@ fn text(value: &Value) -> String {
 /// The area field areas are aligned on.
 const ACTION: &str = "action";
 
-/// Old and new area indexes paired, aligned on the action.
+/// Old and new area indexes paired, aligned on the action (a reworded
+/// action paired by position).
 fn pair_areas(old: &[Value], new: &[Value]) -> Vec<(Option<usize>, Option<usize>)> {
     let key = |areas: &[Value]| -> Vec<String> {
         areas
@@ -254,21 +255,14 @@ fn pair_areas(old: &[Value], new: &[Value]) -> Vec<(Option<usize>, Option<usize>
             .map(|a| a.get(ACTION).map(text).unwrap_or_default().trim().to_lowercase())
             .collect()
     };
-    let (a, b) = (key(old), key(new));
-    let mut pairs = Vec::new();
-    for op in capture_diff_slices(Algorithm::Patience, &a, &b) {
-        let (o, n) = (op.old_range(), op.new_range());
-        if let DiffOp::Equal { .. } = op {
-            pairs.extend(o.zip(n).map(|(o, n)| (Some(o), Some(n))));
-            continue;
-        }
-        // A reworded action: paired by position within the run.
-        let (o, n): (Vec<usize>, Vec<usize>) = (o.collect(), n.collect());
-        for i in 0..o.len().max(n.len()) {
-            pairs.push((o.get(i).copied(), n.get(i).copied()));
-        }
-    }
-    pairs
+    prose::align(&key(old), &key(new))
+        .into_iter()
+        .map(|aligned| match aligned {
+            Aligned::Same(o, n) | Aligned::Paired(o, n) => (Some(o), Some(n)),
+            Aligned::Old(o) => (Some(o), None),
+            Aligned::New(n) => (None, Some(n)),
+        })
+        .collect()
 }
 
 /// Two versions of one area compared, field by field as the description

@@ -44,39 +44,61 @@ pub fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Where an item of one sequence is in the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aligned {
+    /// The same in both: old index, new index.
+    Same(usize, usize),
+    /// Changed: the old item at this place became the new one.
+    Paired(usize, usize),
+    /// Only in the old sequence.
+    Old(usize),
+    /// Only in the new sequence.
+    New(usize),
+}
+
+/// Two sequences aligned on their keys with Patience (it anchors on keys
+/// that occur once, so a repeated one does not pull the rest out of
+/// place); within a run where they differ, items are paired by position and
+/// the rest are only old or only new. Paragraphs, areas, blocks and list
+/// items are all aligned this way.
+pub fn align(old: &[String], new: &[String]) -> Vec<Aligned> {
+    let mut out = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, old, new) {
+        let (o, n) = (op.old_range(), op.new_range());
+        if let DiffOp::Equal { .. } = op {
+            out.extend(o.zip(n).map(|(o, n)| Aligned::Same(o, n)));
+            continue;
+        }
+        let (o, n): (Vec<usize>, Vec<usize>) = (o.collect(), n.collect());
+        for i in 0..o.len().max(n.len()) {
+            out.push(match (o.get(i), n.get(i)) {
+                (Some(&o), Some(&n)) => Aligned::Paired(o, n),
+                (Some(&o), None) => Aligned::Old(o),
+                (None, Some(&n)) => Aligned::New(n),
+                (None, None) => continue,
+            });
+        }
+    }
+    out
+}
+
 /// Two texts compared, paragraph by paragraph.
 pub fn prose(old: &str, new: &str) -> Vec<ParaDiff> {
     let (old, new) = (paragraphs(old), paragraphs(new));
     let mut out = Vec::new();
-    for op in capture_diff_slices(Algorithm::Patience, &old, &new) {
-        match op {
-            DiffOp::Equal { old_index, len, .. } => {
-                out.extend(old[old_index..old_index + len].iter().cloned().map(ParaDiff::Same))
-            }
-            DiffOp::Delete { old_index, old_len, .. } => out
-                .extend(old[old_index..old_index + old_len].iter().cloned().map(ParaDiff::Deleted)),
-            DiffOp::Insert { new_index, new_len, .. } => out.extend(
-                new[new_index..new_index + new_len].iter().cloned().map(ParaDiff::Inserted),
-            ),
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                let olds = &old[old_index..old_index + old_len];
-                let news = &new[new_index..new_index + new_len];
-                // Paired by position; the rest deleted or inserted.
-                for i in 0..old_len.max(new_len) {
-                    match (olds.get(i), news.get(i)) {
-                        (Some(a), Some(b)) => {
-                            let words = word_diff(a, b);
-                            if words.1 >= REWORDED {
-                                out.push(ParaDiff::Changed(words.0));
-                            } else {
-                                out.push(ParaDiff::Deleted(a.clone()));
-                                out.push(ParaDiff::Inserted(b.clone()));
-                            }
-                        }
-                        (Some(a), None) => out.push(ParaDiff::Deleted(a.clone())),
-                        (None, Some(b)) => out.push(ParaDiff::Inserted(b.clone())),
-                        (None, None) => {}
-                    }
+    for aligned in align(&old, &new) {
+        match aligned {
+            Aligned::Same(o, _) => out.push(ParaDiff::Same(old[o].clone())),
+            Aligned::Old(o) => out.push(ParaDiff::Deleted(old[o].clone())),
+            Aligned::New(n) => out.push(ParaDiff::Inserted(new[n].clone())),
+            Aligned::Paired(o, n) => {
+                let (pieces, ratio) = word_diff(&old[o], &new[n]);
+                if ratio >= REWORDED {
+                    out.push(ParaDiff::Changed(pieces));
+                } else {
+                    out.push(ParaDiff::Deleted(old[o].clone()));
+                    out.push(ParaDiff::Inserted(new[n].clone()));
                 }
             }
         }

@@ -116,7 +116,7 @@ pub fn typst(c: &Comparison, old: &Draft<'_>, new: &Draft<'_>) -> String {
             AreaChange::Changed { old, new, moved, prose } => {
                 let mut body = String::new();
                 for (field, a, b) in moved {
-                    let _ = write!(body, "{}: #del({}) #ins({})\n\n", s(field.key), s(a), s(b));
+                    let _ = write!(body, "#{}: #del({}) #ins({})\n\n", s(field.key), s(a), s(b));
                 }
                 for (key, paras) in prose {
                     let _ = write!(body, "#heading(level: 3, {})\n\n", s(key));

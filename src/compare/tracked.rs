@@ -10,9 +10,7 @@
 //! reworded paragraph the emphasis is the new text's (the old text's for
 //! deleted words): a change of emphasis alone is not tracked.
 
-use similar::{Algorithm, DiffOp, capture_diff_slices};
-
-use super::prose::{Piece, word_diff};
+use super::prose::{Aligned, Piece, align, word_diff};
 use crate::docx::{Block, Change, Para, Run};
 
 /// The blocks of the new letter, with what differs from the old tracked.
@@ -20,26 +18,18 @@ pub fn tracked(old: &[Block], new: &[Block]) -> Vec<Block> {
     let (a, b): (Vec<String>, Vec<String>) =
         (old.iter().map(key).collect(), new.iter().map(key).collect());
     let mut out = Vec::new();
-    for op in capture_diff_slices(Algorithm::Patience, &a, &b) {
-        let (o, n) = (op.old_range(), op.new_range());
-        if let DiffOp::Equal { .. } = op {
-            out.extend(new[n].iter().cloned());
-            continue;
-        }
-        let (olds, news) = (&old[o], &new[n]);
-        for i in 0..olds.len().max(news.len()) {
-            match (olds.get(i), news.get(i)) {
-                (Some(x), Some(y)) => match pair(x, y) {
-                    Some(block) => out.push(block),
-                    None => {
-                        out.push(whole(x, Change::Deleted));
-                        out.push(whole(y, Change::Inserted));
-                    }
-                },
-                (Some(x), None) => out.push(whole(x, Change::Deleted)),
-                (None, Some(y)) => out.push(whole(y, Change::Inserted)),
-                (None, None) => {}
-            }
+    for aligned in align(&a, &b) {
+        match aligned {
+            Aligned::Same(_, n) => out.push(new[n].clone()),
+            Aligned::Paired(o, n) => match pair(&old[o], &new[n]) {
+                Some(block) => out.push(block),
+                None => {
+                    out.push(whole(&old[o], Change::Deleted));
+                    out.push(whole(&new[n], Change::Inserted));
+                }
+            },
+            Aligned::Old(o) => out.push(whole(&old[o], Change::Deleted)),
+            Aligned::New(n) => out.push(whole(&new[n], Change::Inserted)),
         }
     }
     out
@@ -76,27 +66,15 @@ fn pair(old: &Block, new: &Block) -> Option<Block> {
                 x.iter().map(|i| i.iter().map(key).collect::<Vec<_>>().join("\n")).collect(),
                 y.iter().map(|i| i.iter().map(key).collect::<Vec<_>>().join("\n")).collect(),
             );
-            let mut items = Vec::new();
-            for op in capture_diff_slices(Algorithm::Patience, &a, &b) {
-                let (o, n) = (op.old_range(), op.new_range());
-                if let DiffOp::Equal { .. } = op {
-                    items.extend(y[n].iter().cloned());
-                    continue;
-                }
-                let (olds, news) = (&x[o], &y[n]);
-                for i in 0..olds.len().max(news.len()) {
-                    match (olds.get(i), news.get(i)) {
-                        (Some(p), Some(q)) => items.push(tracked(p, q)),
-                        (Some(p), None) => {
-                            items.push(p.iter().map(|b| whole(b, Change::Deleted)).collect())
-                        }
-                        (None, Some(q)) => {
-                            items.push(q.iter().map(|b| whole(b, Change::Inserted)).collect())
-                        }
-                        (None, None) => {}
-                    }
-                }
-            }
+            let items = align(&a, &b)
+                .into_iter()
+                .map(|aligned| match aligned {
+                    Aligned::Same(_, n) => y[n].clone(),
+                    Aligned::Paired(o, n) => tracked(&x[o], &y[n]),
+                    Aligned::Old(o) => x[o].iter().map(|b| whole(b, Change::Deleted)).collect(),
+                    Aligned::New(n) => y[n].iter().map(|b| whole(b, Change::Inserted)).collect(),
+                })
+                .collect();
             Some(Block::List { ordered: *ordered, items })
         }
         _ => None,

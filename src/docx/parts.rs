@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Document, Parts};
+pub(super) use crate::wording::escape::xml as esc;
 
 /// A field (PAGE, SECTIONPAGES) as Word writes one: begin, instruction,
 /// separate, a cached result, end.
@@ -11,24 +12,6 @@ pub(super) fn field(instruction: &str) -> String {
     format!(
         r#"<w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t>1</w:t></w:r><w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>"#
     )
-}
-
-/// Text as XML character data: markup characters escaped, and the
-/// characters XML 1.0 cannot hold at all (controls) left out.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 pub(super) fn content_types(parts: &Parts) -> String {

@@ -73,14 +73,14 @@ pub struct Finding {
 pub enum Status {
     /// Being written or reviewed: watermarked, not signed, placeholders allowed.
     Draft,
-    /// Ready to sign and send: no placeholders may remain.
-    #[default]
-    Final,
     /// The copy the provider checks for factual accuracy before the letter
     /// is final: complete (no placeholders, as a final letter), never
     /// signed, "Draft for factual accuracy check" on every page.
     #[serde(rename = "factual-accuracy")]
     FactualAccuracy,
+    /// Ready to sign and send: no placeholders may remain.
+    #[default]
+    Final,
 }
 
 /// The addressee.

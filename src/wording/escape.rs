@@ -174,6 +174,26 @@ pub fn string(text: &str) -> String {
     out
 }
 
+/// Text as XML or HTML character data (the DOCX's parts, the preview's
+/// pages): markup characters and quotes escaped, and the characters XML 1.0
+/// cannot hold at all (controls but tab and line ends) left out.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

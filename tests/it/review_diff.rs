@@ -165,18 +165,23 @@ fn two_drafts() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     (project, old, new)
 }
 
+/// `diff OLD NEW --format FORMAT -o OUT`, which exits 1: the drafts differ.
+fn write_diff(old: &Path, new: &Path, format: &str, out: &Path) {
+    letterpress()
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .args(["--format", format, "-o"])
+        .arg(out)
+        .assert()
+        .code(1);
+}
+
 #[test]
 fn the_redline_pdf_lists_exactly_the_changes_and_marks_them_in_words() {
     let (project, old, new) = two_drafts();
     let pdf = project.path().join("out/changes.pdf");
-    letterpress()
-        .arg("diff")
-        .arg(&old)
-        .arg(&new)
-        .args(["--format", "pdf", "-o"])
-        .arg(&pdf)
-        .assert()
-        .code(1);
+    write_diff(&old, &new, "pdf", &pdf);
     let text = crate::common::pdf_text(&pdf);
     let start = text.find("What changed").unwrap();
     let end = text[start..].find("Facts").unwrap() + start;
@@ -193,14 +198,7 @@ fn the_redline_pdf_lists_exactly_the_changes_and_marks_them_in_words() {
     }
     // The same drafts, the same bytes.
     let first = std::fs::read(&pdf).unwrap();
-    letterpress()
-        .arg("diff")
-        .arg(&old)
-        .arg(&new)
-        .args(["--format", "pdf", "-o"])
-        .arg(&pdf)
-        .assert()
-        .code(1);
+    write_diff(&old, &new, "pdf", &pdf);
     assert_eq!(std::fs::read(&pdf).unwrap(), first);
 }
 
@@ -210,14 +208,7 @@ fn accepting_all_tracked_changes_gives_the_new_letter_and_rejecting_all_the_old(
     let (project, old, new) = two_drafts();
     let out = project.path().join("out");
     let redline = out.join("changes.docx");
-    letterpress()
-        .arg("diff")
-        .arg(&old)
-        .arg(&new)
-        .args(["--format", "docx", "-o"])
-        .arg(&redline)
-        .assert()
-        .code(1);
+    write_diff(&old, &new, "docx", &redline);
     for (path, name) in [(&old, "old.docx"), (&new, "new.docx")] {
         letterpress().arg("render").arg(path).arg("-o").arg(out.join(name)).assert().success();
     }

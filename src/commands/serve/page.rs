@@ -68,7 +68,7 @@ fn html_head(html: &mut String, title: &str, render: Option<u64>) {
         "<!DOCTYPE html><html lang=\"en-GB\" data-render=\"{render}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{} – letterpress</title><style>{STYLE}</style></head><body>",
-        escape_html(title)
+        crate::wording::escape::xml(title)
     );
 }
 
@@ -86,7 +86,7 @@ pub(super) fn letter_html(letter: &Letter, shown: Option<&Shown>, in_folder: boo
     let _ = write!(
         html,
         "<header><strong>{}</strong> · <a id=\"pdf\" href=\"{base}/letter.pdf{version}\">PDF</a>",
-        escape_html(&letter.label)
+        crate::wording::escape::xml(&letter.label)
     );
     if in_folder {
         html.push_str(" · <a href=\"/\">All letters</a>");
@@ -97,9 +97,9 @@ pub(super) fn letter_html(letter: &Letter, shown: Option<&Shown>, in_folder: boo
          <pre id=\"warnings\" role=\"status\"{}>{}</pre><main id=\"pages\">",
         if shown.is_some() { " hidden" } else { "" },
         if error.is_some() { "" } else { " hidden" },
-        escape_html(error.unwrap_or_default()),
+        crate::wording::escape::xml(error.unwrap_or_default()),
         if warnings.is_some() { "" } else { " hidden" },
-        escape_html(warnings.unwrap_or_default())
+        crate::wording::escape::xml(warnings.unwrap_or_default())
     );
     for (i, page) in good.iter().flat_map(|good| good.pages.iter().enumerate()) {
         let (n, since) = (i + 1, page.since);
@@ -163,32 +163,17 @@ pub(super) fn list_html(rows: &[Row<'_>]) -> String {
             "<tr{class}><td><a href=\"{}/\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td>{}</td><td>{}</td></tr>",
             row.letter.base,
-            escape_html(&row.letter.label),
-            escape_html(&summary.service_area),
-            escape_html(&summary.date),
-            escape_html(&summary.status),
-            escape_html(&summary.language),
+            crate::wording::escape::xml(&row.letter.label),
+            crate::wording::escape::xml(&summary.service_area),
+            crate::wording::escape::xml(&summary.date),
+            crate::wording::escape::xml(&summary.status),
+            crate::wording::escape::xml(&summary.language),
             row.pages.map_or_else(|| "–".to_owned(), |n| n.to_string()),
             problems,
         );
     }
     html.push_str("</tbody></table></body></html>");
     html
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
