@@ -171,7 +171,7 @@ pub enum Shape {
     Judgement,
     /// "immediately" or "within N months" (or weeks), in any case.
     Timescale,
-    /// draft | final.
+    /// draft | factual-accuracy | final.
     Status,
     /// en | cy.
     Language,
@@ -326,7 +326,7 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         need: Need::Optional,
-        help: "draft (watermarked, not signed, TODOs allowed) or final (ready to sign and send).",
+        help: "draft (watermarked, not signed, TODOs allowed), factual-accuracy (the copy for the provider: labelled on every page, never signed) or final (ready to sign and send).",
         scaffold: Some("\"draft\""),
         column: Some("status"),
         ..field(T::Top, key::STATUS, S::Status)

@@ -102,7 +102,9 @@ fn shape(field: &Field) -> Value {
             &["immediately", "within 3 months", "within 6 months", "within 6 weeks"],
             r"(?i)^\s*(immediately|within\s+0*[1-9][0-9]*\s+(months?|weeks?))\s*$",
         ),
-        Shape::Status => json!({ "enum": ["draft", "final"], "default": "final" }),
+        Shape::Status => {
+            json!({ "enum": ["draft", "factual-accuracy", "final"], "default": "final" })
+        }
         Shape::Language => json!({ "enum": ["en", "cy"], "default": "en" }),
     };
     if field.filled && matches!(field.shape, Shape::List) {
