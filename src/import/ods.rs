@@ -14,11 +14,15 @@ use quick_xml::events::{BytesStart, Event};
 /// spare. Past it calamine's own row lists would grow without bound.
 pub(super) const MAX_CONTENT_BYTES: u64 = 1 << 30;
 
-/// Refuses the workbook when a sheet's used range spans more than
-/// [`MAX_USED_CELLS`](super::sheet::MAX_USED_CELLS) cells or its `content.xml` unpacks past
-/// [`MAX_CONTENT_BYTES`]. A workbook that is no valid zip or XML passes:
-/// calamine then says what is wrong with it.
-pub(super) fn check_used_ranges(bytes: &[u8]) -> Result<(), String> {
+/// A sheet's name and used range (top, bottom, left, right) → refused or
+/// not; given by the caller, so this file uses no sibling (no cycle).
+pub(super) type SpanCheck = fn(&str, (u32, u32, u32, u32)) -> Result<(), String>;
+
+/// Refuses the workbook when a sheet's used range is more than `check`
+/// allows or its `content.xml` unpacks past [`MAX_CONTENT_BYTES`]. A
+/// workbook that is no valid zip or XML passes: calamine then says what is
+/// wrong with it.
+pub(super) fn check_used_ranges(bytes: &[u8], check: SpanCheck) -> Result<(), String> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
     let Ok(content) = zip.by_name("content.xml") else { return Ok(()) };
     let mut reader =
@@ -38,6 +42,9 @@ pub(super) fn check_used_ranges(bytes: &[u8]) -> Result<(), String> {
             }
             Event::End(e) => walk.close(e.name().as_ref()),
             _ => {}
+        }
+        if let Some(used) = walk.used {
+            check(&walk.sheet, used)?;
         }
         buf.clear();
     }
@@ -120,7 +127,7 @@ impl Walk {
             }
         };
         self.used = Some(used);
-        super::sheet::check_span(&self.sheet, used)
+        Ok(())
     }
 }
 

@@ -118,7 +118,7 @@ pub(super) fn read(path: &Path) -> Result<Vec<Sheet>, ImportError> {
     let bytes = read_tracker_file(path)?;
     let mut sheets = Vec::new();
     if extension.as_deref() == Some("ods") {
-        super::ods::check_used_ranges(&bytes).map_err(failed)?;
+        super::ods::check_used_ranges(&bytes, check_span).map_err(failed)?;
         let bytes = std::io::Cursor::new(bytes);
         let mut workbook: calamine::Ods<Bytes> = calamine::open_workbook_from_rs(bytes)
             .map_err(|e: calamine::OdsError| failed(e.to_string()))?;
